@@ -1,0 +1,81 @@
+//! What each role may do. Every check in the web layer asks this module, so the
+//! rules are in one place and are tested here without a server.
+use crate::role::Role;
+
+/// A thing a person may be allowed to do inside one organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// See and manage the organisation's people, roles and invitations.
+    ManagePeople,
+    /// Read the organisation's audit log.
+    ReadAudit,
+    /// Read the organisation's email outbox (shown when no SMTP server is configured).
+    ReadOutbox,
+}
+
+impl Capability {
+    /// The roles that hold this capability. Admin functions refuse every lower
+    /// role (PROMISES.md 7), so these lists are deliberately short.
+    pub const fn roles(self) -> &'static [Role] {
+        match self {
+            Capability::ManagePeople | Capability::ReadAudit | Capability::ReadOutbox => {
+                &[Role::Admin]
+            }
+        }
+    }
+
+    pub fn granted_by(self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.roles().contains(r))
+    }
+}
+
+/// Who is asking, as far as permission rules care.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Roles in the organisation the request is about; empty when not a member.
+    pub roles: Vec<Role>,
+    /// A sector administrator creates organisations and partnerships; it grants
+    /// nothing inside an organisation.
+    pub sector_admin: bool,
+}
+
+impl Standing {
+    pub fn can(&self, capability: Capability) -> bool {
+        capability.granted_by(&self.roles)
+    }
+
+    pub fn is_member(&self) -> bool {
+        !self.roles.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admin_manages_people() {
+        for role in Role::ALL {
+            let standing = Standing {
+                roles: vec![role],
+                sector_admin: false,
+            };
+            assert_eq!(
+                standing.can(Capability::ManagePeople),
+                role == Role::Admin,
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn sector_admin_gains_nothing_inside_an_organisation() {
+        let standing = Standing {
+            roles: vec![],
+            sector_admin: true,
+        };
+        assert!(!standing.can(Capability::ManagePeople));
+        assert!(!standing.can(Capability::ReadAudit));
+        assert!(!standing.is_member());
+    }
+}
