@@ -1,0 +1,8 @@
+//! The GOV.UK Design System for Beacon: GOV.UK Frontend's built assets
+//! ([`assets`]) and its components as typed structs rendered by askama
+//! ([`components`]).
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod assets;
+
+pub use assets::{ASSET_VERSION, Asset, asset, asset_url};
