@@ -4,5 +4,8 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod assets;
+mod common;
+pub mod components;
 
 pub use assets::{ASSET_VERSION, Asset, asset, asset_url};
+pub use common::{Attributes, Content};

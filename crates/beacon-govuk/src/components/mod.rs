@@ -1,0 +1,47 @@
+//! GOV.UK Design System components as typed structs, one module each.
+//!
+//! Each struct's fields are the options of the component's Nunjucks macro in
+//! govuk-frontend (camelCase in JSON, so the macro's documented options and
+//! its `fixtures.json` deserialize straight into them), and each renders the
+//! same HTML as that macro. Text is escaped; fields named `html` take trusted,
+//! already-escaped HTML only, such as another rendered component.
+//!
+//! Every component implements [`askama::Template`] and `Display`, and is marked
+//! as HTML-safe, so another askama template embeds it with a plain `{{ }}`:
+//!
+//! ```
+//! use askama::Template;
+//! use beacon_govuk::components::{Button, Input, Label};
+//!
+//! #[derive(Template)]
+//! #[template(source = "<form>{{ name }}{{ save }}</form>", ext = "html")]
+//! struct NameForm {
+//!     name: Input,
+//!     save: Button,
+//! }
+//!
+//! let page = NameForm {
+//!     name: Input::new("name").label(Label::text("Full name")).value("Ada <Lovelace>"),
+//!     save: Button::text("Save"),
+//! };
+//! let html = page.render().unwrap();
+//! assert!(html.contains(r#"value="Ada &#60;Lovelace&#62;""#) || html.contains(r#"value="Ada &lt;Lovelace&gt;""#));
+//! assert!(html.contains("<button"));
+//! ```
+//!
+//! Do not add `|safe` (it is not needed) and do not wrap a component in
+//! `|escape` (it would escape the markup).
+
+pub mod error_message;
+pub mod fieldset;
+pub mod form_group;
+pub mod hint;
+pub mod input;
+pub mod label;
+
+pub use error_message::ErrorMessage;
+pub use fieldset::{Fieldset, Legend};
+pub use form_group::{FormGroup, Snippet};
+pub use hint::Hint;
+pub use input::{Affix, Input, InputWrapper};
+pub use label::Label;
