@@ -50,6 +50,12 @@ impl Attributes {
         self
     }
 
+    /// Adds every attribute of `other` after these.
+    pub fn extend(mut self, other: &Attributes) -> Self {
+        self.0.extend(other.0.iter().cloned());
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -32,16 +32,20 @@
 //! Do not add `|safe` (it is not needed) and do not wrap a component in
 //! `|escape` (it would escape the markup).
 
+pub mod character_count;
 pub mod error_message;
 pub mod fieldset;
 pub mod form_group;
 pub mod hint;
 pub mod input;
 pub mod label;
+pub mod textarea;
 
+pub use character_count::{CharacterCount, CountMessage};
 pub use error_message::ErrorMessage;
 pub use fieldset::{Fieldset, Legend};
 pub use form_group::{FormGroup, Snippet};
 pub use hint::Hint;
 pub use input::{Affix, Input, InputWrapper};
 pub use label::Label;
+pub use textarea::Textarea;
