@@ -209,3 +209,14 @@ pub(crate) fn join_ids<'a>(ids: impl IntoIterator<Item = Option<&'a str>>) -> Op
         .join(" ");
     (!joined.is_empty()).then_some(joined)
 }
+
+/// The macros treat an empty string as no value (`{% if params.x %}`).
+pub(crate) trait NonEmpty {
+    fn non_empty(&self) -> Option<&str>;
+}
+
+impl NonEmpty for Option<String> {
+    fn non_empty(&self) -> Option<&str> {
+        self.as_deref().filter(|s| !s.is_empty())
+    }
+}

@@ -32,8 +32,10 @@
 //! Do not add `|safe` (it is not needed) and do not wrap a component in
 //! `|escape` (it would escape the markup).
 
+pub mod button;
 pub mod character_count;
 pub mod error_message;
+pub mod error_summary;
 pub mod fieldset;
 pub mod form_group;
 pub mod hint;
@@ -41,8 +43,10 @@ pub mod input;
 pub mod label;
 pub mod textarea;
 
+pub use button::Button;
 pub use character_count::{CharacterCount, CountMessage};
 pub use error_message::ErrorMessage;
+pub use error_summary::{ErrorLink, ErrorSummary};
 pub use fieldset::{Fieldset, Legend};
 pub use form_group::{FormGroup, Snippet};
 pub use hint::Hint;
