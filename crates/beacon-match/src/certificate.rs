@@ -4,6 +4,8 @@
 
 use crate::cost::Cost;
 use crate::dense::{DenseAssignment, Matrix, Sense};
+use crate::sparse::{SparseAssignment, SparseProblem, tier_cost};
+use crate::tiers::TierCost;
 
 /// What is wrong with a claimed optimum.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -103,6 +105,149 @@ pub fn verify_dense<C: Cost>(
             if p > tolerance || (!u && p < -tolerance) {
                 return Err(CertificateError::Sign { line, index });
             }
+        }
+    }
+    Ok(())
+}
+
+/// Verifies an answer of [`crate::sparse::solve_all`]: everyone placed on feasible pairs
+/// within capacity, and the certificate dual feasible with complementary slackness.
+pub fn verify_sparse_all(
+    problem: &SparseProblem,
+    solution: &SparseAssignment<i64>,
+) -> Result<(), CertificateError> {
+    if !solution.unplaced.is_empty() {
+        return Err(CertificateError::Uncovered(solution.unplaced.len()));
+    }
+    let sign = match problem.sense() {
+        Sense::Minimise => 1,
+        Sense::Maximise => -1,
+    };
+    verify_sparse(problem, solution, |_, c| sign * c, None)
+}
+
+/// Verifies an answer of [`crate::sparse::solve_by_tier`] against the lexicographic costs
+/// it is defined by.
+pub fn verify_sparse_by_tier(
+    problem: &SparseProblem,
+    solution: &SparseAssignment<TierCost>,
+) -> Result<(), CertificateError> {
+    let mut bad = false;
+    let result = verify_sparse(
+        problem,
+        solution,
+        |p, c| {
+            tier_cost(problem, p, c).unwrap_or_else(|| {
+                bad = true;
+                TierCost::ZERO
+            })
+        },
+        Some(TierCost::ZERO),
+    );
+    if bad {
+        return Err(CertificateError::Length);
+    }
+    result
+}
+
+#[allow(clippy::needless_range_loop)]
+fn verify_sparse<C: Cost>(
+    problem: &SparseProblem,
+    solution: &SparseAssignment<C>,
+    mut cost: impl FnMut(usize, i64) -> C,
+    unplaced_cost: Option<C>,
+) -> Result<(), CertificateError> {
+    let cert = &solution.certificate;
+    let (persons, posts) = (problem.persons(), problem.posts());
+    let expected_unplaced = if unplaced_cost.is_some() { persons } else { 0 };
+    if cert.person.len() != persons
+        || cert.post.len() != posts
+        || cert.unplaced.len() != expected_unplaced
+    {
+        return Err(CertificateError::Length);
+    }
+    let mut holds: Vec<Option<usize>> = vec![None; persons];
+    let mut load = vec![0u32; posts];
+    let mut total = 0i64;
+    for &(p, j) in &solution.pairs {
+        let Some(c) = (p < persons && j < posts)
+            .then(|| problem.cost_of(p, j))
+            .flatten()
+        else {
+            return Err(CertificateError::BadPair { row: p, col: j });
+        };
+        if holds[p].replace(j).is_some() {
+            return Err(CertificateError::Repeated {
+                line: "person",
+                index: p,
+            });
+        }
+        load[j] += 1;
+        if load[j] > problem.capacity(j) {
+            return Err(CertificateError::Repeated {
+                line: "post beyond capacity",
+                index: j,
+            });
+        }
+        total += c;
+    }
+    if total != solution.objective {
+        return Err(CertificateError::Objective);
+    }
+    let mut listed_unplaced = vec![false; persons];
+    for &p in &solution.unplaced {
+        if p >= persons || holds[p].is_some() || std::mem::replace(&mut listed_unplaced[p], true) {
+            return Err(CertificateError::Repeated {
+                line: "unplaced person",
+                index: p,
+            });
+        }
+    }
+    if solution.pairs.len() + solution.unplaced.len() != persons {
+        return Err(CertificateError::Uncovered(persons - solution.pairs.len()));
+    }
+    for p in 0..persons {
+        let u = cert.person[p];
+        for (j, c) in problem.pairs_of(p) {
+            let slack = cost(p, c) - u - cert.post[j];
+            if slack < C::ZERO {
+                return Err(CertificateError::DualInfeasible { row: p, col: j });
+            }
+            if holds[p] == Some(j) && slack != C::ZERO {
+                return Err(CertificateError::NotTight { row: p, col: j });
+            }
+        }
+        if let Some(zero) = unplaced_cost {
+            let w = cert.unplaced[p];
+            let slack = zero - u - w;
+            if slack < C::ZERO {
+                return Err(CertificateError::DualInfeasible {
+                    row: p,
+                    col: posts + p,
+                });
+            }
+            if holds[p].is_none() && slack != C::ZERO {
+                return Err(CertificateError::NotTight {
+                    row: p,
+                    col: posts + p,
+                });
+            }
+            // The "unplaced" column has capacity one: a negative potential needs it used.
+            if w > C::ZERO || (w < C::ZERO && holds[p].is_some()) {
+                return Err(CertificateError::Sign {
+                    line: "unplaced column",
+                    index: p,
+                });
+            }
+        }
+    }
+    for j in 0..posts {
+        let v = cert.post[j];
+        if v > C::ZERO || (v < C::ZERO && load[j] < problem.capacity(j)) {
+            return Err(CertificateError::Sign {
+                line: "post",
+                index: j,
+            });
         }
     }
     Ok(())

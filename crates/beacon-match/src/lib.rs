@@ -7,6 +7,8 @@ pub mod certificate;
 pub mod cost;
 pub mod dense;
 pub mod parse;
+pub mod sparse;
+pub mod tiers;
 
 pub use cost::Cost;
 pub use dense::{DenseAssignment, DenseCertificate, Matrix, Sense, solve_dense, solve_dense_i64};
@@ -26,6 +28,20 @@ pub enum AssignError {
     CostOutOfRange { row: usize, col: usize, limit: i64 },
     #[error("the problem has more than 2^20 rows or columns")]
     TooLarge,
+    #[error("pair (person {person}, post {post}) names a person or post that does not exist")]
+    PairOutOfRange { person: usize, post: usize },
+    #[error("pair (person {person}, post {post}) is given twice")]
+    DuplicatePair { person: usize, post: usize },
+    #[error("{what}: expected {expected} values, got {got}")]
+    Length {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    #[error("person {person} has tier 0; tiers start at 1")]
+    BadTier { person: usize },
+    #[error("too many tiers for exact arithmetic with this many people")]
+    TooManyTiers,
     #[error("infeasible: no assignment uses only allowed pairs and covers every required line")]
     Infeasible,
 }

@@ -44,3 +44,61 @@ pub fn brute_dense(costs: &[Vec<Option<i64>>], maximise: bool) -> Option<i64> {
     go(0, n, m, 0, &mut used, &at, maximise, &mut best);
     best
 }
+
+/// A small sparse instance: pairs `(person, post, cost)`, capacities, tiers.
+#[derive(Debug, Clone)]
+pub struct SmallSparse {
+    pub persons: usize,
+    pub posts: usize,
+    pub pairs: Vec<(usize, usize, i64)>,
+    pub capacity: Vec<u32>,
+    pub tier: Vec<u16>,
+}
+
+/// Every way to give each person one of their posts or nothing within capacities, as
+/// (placed per tier, total). `visit` sees each.
+pub fn each_sparse_assignment(s: &SmallSparse, mut visit: impl FnMut(&[usize], usize, i64)) {
+    let tiers = s.tier.iter().copied().max().unwrap_or(1) as usize;
+    let mut by_person: Vec<Vec<(usize, i64)>> = vec![vec![]; s.persons];
+    for &(p, j, c) in &s.pairs {
+        by_person[p].push((j, c));
+    }
+    let mut load = vec![0u32; s.posts];
+    let mut counts = vec![0usize; tiers];
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        p: usize,
+        s: &SmallSparse,
+        by_person: &[Vec<(usize, i64)>],
+        load: &mut [u32],
+        counts: &mut [usize],
+        placed: usize,
+        total: i64,
+        visit: &mut dyn FnMut(&[usize], usize, i64),
+    ) {
+        if p == s.persons {
+            visit(counts, placed, total);
+            return;
+        }
+        go(p + 1, s, by_person, load, counts, placed, total, visit);
+        for &(j, c) in &by_person[p] {
+            if load[j] < s.capacity[j] {
+                load[j] += 1;
+                counts[s.tier[p] as usize - 1] += 1;
+                go(
+                    p + 1,
+                    s,
+                    by_person,
+                    load,
+                    counts,
+                    placed + 1,
+                    total + c,
+                    visit,
+                );
+                counts[s.tier[p] as usize - 1] -= 1;
+                load[j] -= 1;
+            }
+        }
+    }
+    go(0, s, &by_person, &mut load, &mut counts, 0, 0, &mut visit);
+}

@@ -1,0 +1,640 @@
+//! Sparse assignment of people to posts over a list of feasible pairs, posts with
+//! capacities, each person placed at most once.
+//!
+//! The algorithm is successive shortest paths (the sparse form of Jonker–Volgenant): a
+//! greedy start places each person on their cheapest post while it has room, which keeps
+//! the dual feasible; every person left is then placed along a shortest augmenting path
+//! found by Dijkstra on reduced costs, and the post potentials move so reduced costs stay
+//! non-negative. A post's occupants all share its potential, so a post of capacity `k` is
+//! one node, not `k` copies, and the graph stays the size of the input.
+//!
+//! Two placements are offered:
+//! - [`solve_all`]: every person must be placed, or the answer is
+//!   [`AssignError::Infeasible`];
+//! - [`solve_by_tier`]: place as many tier-1 people as possible, then tier 2, …, then
+//!   optimise the total. Each person may stay unplaced through a private "unplaced" column,
+//!   and the costs are the exact lexicographic pairs of [`crate::tiers`].
+
+use serde::Serialize;
+
+use crate::AssignError;
+use crate::cost::{Cost, MAX_ABS_I64_COST, MAX_I64_DIMENSION};
+use crate::dense::Sense;
+use crate::tiers::{TierCost, tier_weights};
+
+const NONE: u32 = u32::MAX;
+
+/// A feasible pair and its cost (or score, when maximising).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub person: u32,
+    pub post: u32,
+    pub cost: i64,
+}
+
+/// People, posts and the feasible pairs between them, stored by person.
+#[derive(Debug, Clone)]
+pub struct SparseProblem {
+    persons: usize,
+    posts: usize,
+    sense: Sense,
+    /// `start[p]..start[p + 1]` are person `p`'s pairs.
+    start: Vec<usize>,
+    post: Vec<u32>,
+    cost: Vec<i64>,
+    capacity: Vec<u32>,
+    /// 1 is served first.
+    tier: Vec<u16>,
+}
+
+impl SparseProblem {
+    /// Builds a problem in which every post has capacity 1 and every person is in tier 1.
+    pub fn new(
+        persons: usize,
+        posts: usize,
+        mut edges: Vec<Edge>,
+        sense: Sense,
+    ) -> Result<Self, AssignError> {
+        if persons > MAX_I64_DIMENSION || posts > MAX_I64_DIMENSION {
+            return Err(AssignError::TooLarge);
+        }
+        for e in &edges {
+            if e.person as usize >= persons || e.post as usize >= posts {
+                return Err(AssignError::PairOutOfRange {
+                    person: e.person as usize,
+                    post: e.post as usize,
+                });
+            }
+            if e.cost.unsigned_abs() > MAX_ABS_I64_COST as u64 {
+                return Err(AssignError::CostOutOfRange {
+                    row: e.person as usize,
+                    col: e.post as usize,
+                    limit: MAX_ABS_I64_COST,
+                });
+            }
+        }
+        edges.sort_unstable_by_key(|e| (e.person, e.post));
+        if let Some(w) = edges
+            .windows(2)
+            .find(|w| (w[0].person, w[0].post) == (w[1].person, w[1].post))
+        {
+            return Err(AssignError::DuplicatePair {
+                person: w[0].person as usize,
+                post: w[0].post as usize,
+            });
+        }
+        let mut start = vec![0usize; persons + 1];
+        for e in &edges {
+            start[e.person as usize + 1] += 1;
+        }
+        for p in 0..persons {
+            start[p + 1] += start[p];
+        }
+        Ok(Self {
+            persons,
+            posts,
+            sense,
+            start,
+            post: edges.iter().map(|e| e.post).collect(),
+            cost: edges.iter().map(|e| e.cost).collect(),
+            capacity: vec![1; posts],
+            tier: vec![1; persons],
+        })
+    }
+
+    /// Sets every post's capacity (0 closes a post).
+    pub fn with_capacities(mut self, capacity: Vec<u32>) -> Result<Self, AssignError> {
+        if capacity.len() != self.posts {
+            return Err(AssignError::Length {
+                what: "capacities",
+                expected: self.posts,
+                got: capacity.len(),
+            });
+        }
+        self.capacity = capacity;
+        Ok(self)
+    }
+
+    /// Sets every person's priority tier: 1 is served first.
+    pub fn with_tiers(mut self, tier: Vec<u16>) -> Result<Self, AssignError> {
+        if tier.len() != self.persons {
+            return Err(AssignError::Length {
+                what: "tiers",
+                expected: self.persons,
+                got: tier.len(),
+            });
+        }
+        if let Some(p) = tier.iter().position(|&t| t == 0) {
+            return Err(AssignError::BadTier { person: p });
+        }
+        self.tier = tier;
+        Ok(self)
+    }
+
+    pub fn persons(&self) -> usize {
+        self.persons
+    }
+    pub fn posts(&self) -> usize {
+        self.posts
+    }
+    pub fn sense(&self) -> Sense {
+        self.sense
+    }
+    pub fn capacity(&self, post: usize) -> u32 {
+        self.capacity[post]
+    }
+    pub fn tier(&self, person: usize) -> u16 {
+        self.tier[person]
+    }
+    pub fn tiers(&self) -> usize {
+        self.tier.iter().copied().max().unwrap_or(1) as usize
+    }
+    /// Person `p`'s pairs as `(post, cost)`.
+    pub fn pairs_of(&self, person: usize) -> impl Iterator<Item = (usize, i64)> + '_ {
+        let r = self.start[person]..self.start[person + 1];
+        self.post[r.clone()]
+            .iter()
+            .zip(&self.cost[r])
+            .map(|(&j, &c)| (j as usize, c))
+    }
+    /// The cost of a pair, if it is feasible.
+    pub fn cost_of(&self, person: usize, post: usize) -> Option<i64> {
+        let r = self.start[person]..self.start[person + 1];
+        let k = self.post[r.clone()].binary_search(&(post as u32)).ok()?;
+        Some(self.cost[r.start + k])
+    }
+    pub fn edges(&self) -> usize {
+        self.post.len()
+    }
+
+    /// The cost in the minimisation form every solver works in.
+    #[inline(always)]
+    fn min_form(&self, c: i64) -> i64 {
+        match self.sense {
+            Sense::Minimise => c,
+            Sense::Maximise => -c,
+        }
+    }
+}
+
+/// Dual potentials proving a sparse assignment optimal, in the solver's minimisation form:
+/// for every feasible pair `person[p] + post[j] <= cost(p, j)`, equal when `p` holds `j`;
+/// `post[j] <= 0`, and below zero only when the post is full. When people may stay
+/// unplaced, `unplaced[p]` plays the same part for `p`'s "unplaced" column of cost zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SparseCertificate<C> {
+    pub person: Vec<C>,
+    pub post: Vec<C>,
+    pub unplaced: Vec<C>,
+}
+
+/// An optimal sparse assignment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SparseAssignment<C> {
+    /// `(person, post)` pairs, by person.
+    pub pairs: Vec<(usize, usize)>,
+    /// Total of the input costs (or scores) over `pairs`.
+    pub objective: i64,
+    /// People placed in tier 1, 2, …
+    pub placed_by_tier: Vec<usize>,
+    pub unplaced: Vec<usize>,
+    pub certificate: SparseCertificate<C>,
+}
+
+/// How the solver sees a pair's cost: plain integers, or tiered pairs.
+trait Model {
+    type C: Cost;
+    fn edge(&self, person: usize, min_form_cost: i64) -> Self::C;
+    /// The cost of leaving a person unplaced, when that is allowed.
+    fn unplaced(&self) -> Option<Self::C>;
+}
+
+struct Plain;
+impl Model for Plain {
+    type C = i64;
+    #[inline(always)]
+    fn edge(&self, _: usize, c: i64) -> i64 {
+        c
+    }
+    fn unplaced(&self) -> Option<i64> {
+        None
+    }
+}
+
+struct Tiered<'a> {
+    weight: Vec<i128>,
+    tier: &'a [u16],
+}
+impl Model for Tiered<'_> {
+    type C = TierCost;
+    #[inline(always)]
+    fn edge(&self, person: usize, c: i64) -> TierCost {
+        TierCost {
+            tier: -self.weight[self.tier[person] as usize - 1],
+            score: c,
+        }
+    }
+    fn unplaced(&self) -> Option<TierCost> {
+        Some(TierCost::ZERO)
+    }
+}
+
+/// Places every person, minimising (or maximising) the total; infeasible when that cannot
+/// be done.
+pub fn solve_all(problem: &SparseProblem) -> Result<SparseAssignment<i64>, AssignError> {
+    Ssp::new(problem, Plain).run()
+}
+
+/// Places as many tier-1 people as possible, then tier 2, …, then optimises the total.
+pub fn solve_by_tier(problem: &SparseProblem) -> Result<SparseAssignment<TierCost>, AssignError> {
+    let weight = tier_weights(problem.persons, problem.tiers()).ok_or(AssignError::TooManyTiers)?;
+    Ssp::new(
+        problem,
+        Tiered {
+            weight,
+            tier: &problem.tier,
+        },
+    )
+    .run()
+}
+
+/// The weights `solve_by_tier` uses, for checking its certificate.
+pub fn tier_cost(problem: &SparseProblem, person: usize, cost: i64) -> Option<TierCost> {
+    let weight = tier_weights(problem.persons, problem.tiers())?;
+    Some(
+        Tiered {
+            weight,
+            tier: &problem.tier,
+        }
+        .edge(person, problem.min_form(cost)),
+    )
+}
+
+/// A binary min-heap keyed by cost; `std`'s needs `Ord`, which `f64`-like costs lack.
+struct Heap<C> {
+    items: Vec<(C, u32)>,
+}
+
+impl<C: Cost> Heap<C> {
+    #[inline]
+    fn push(&mut self, key: C, value: u32) {
+        let mut k = self.items.len();
+        self.items.push((key, value));
+        while k > 0 {
+            let parent = (k - 1) / 2;
+            if self.items[parent].0 <= key {
+                break;
+            }
+            self.items.swap(k, parent);
+            k = parent;
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<(C, u32)> {
+        let last = self.items.pop()?;
+        if self.items.is_empty() {
+            return Some(last);
+        }
+        let top = std::mem::replace(&mut self.items[0], last);
+        let n = self.items.len();
+        let mut k = 0;
+        loop {
+            let l = 2 * k + 1;
+            if l >= n {
+                break;
+            }
+            let r = l + 1;
+            let c = if r < n && self.items[r].0 < self.items[l].0 {
+                r
+            } else {
+                l
+            };
+            if self.items[c].0 < self.items[k].0 {
+                self.items.swap(c, k);
+                k = c;
+            } else {
+                break;
+            }
+        }
+        Some(top)
+    }
+}
+
+const UNSEEN: u8 = 0;
+const LABELLED: u8 = 1;
+const SETTLED: u8 = 2;
+
+struct Ssp<'a, M: Model> {
+    problem: &'a SparseProblem,
+    model: M,
+    /// Posts, then (when people may stay unplaced) one "unplaced" column per person.
+    columns: usize,
+    v: Vec<M::C>,
+    assigned: Vec<u32>,
+    assigned_cost: Vec<M::C>,
+    load: Vec<u32>,
+    room: Vec<u32>,
+    slot_start: Vec<usize>,
+    members: Vec<u32>,
+    slot_of: Vec<u32>,
+    d: Vec<M::C>,
+    pred: Vec<u32>,
+    pred_cost: Vec<M::C>,
+    state: Vec<u8>,
+    touched: Vec<u32>,
+    settled: Vec<u32>,
+    heap: Heap<M::C>,
+}
+
+impl<'a, M: Model> Ssp<'a, M> {
+    fn new(problem: &'a SparseProblem, model: M) -> Self {
+        let posts = problem.posts;
+        let columns = if model.unplaced().is_some() {
+            posts + problem.persons
+        } else {
+            posts
+        };
+        // A post never holds more people than have a pair with it, so slots are bounded
+        // by the input even when a capacity is huge.
+        let mut degree = vec![0u32; posts];
+        for &j in &problem.post {
+            degree[j as usize] += 1;
+        }
+        let room: Vec<u32> = degree
+            .iter()
+            .zip(&problem.capacity)
+            .map(|(&d, &c)| d.min(c))
+            .collect();
+        let mut slot_start = vec![0usize; posts + 1];
+        for j in 0..posts {
+            slot_start[j + 1] = slot_start[j] + room[j] as usize;
+        }
+        Self {
+            problem,
+            columns,
+            v: vec![M::C::ZERO; columns],
+            assigned: vec![NONE; problem.persons],
+            assigned_cost: vec![M::C::ZERO; problem.persons],
+            load: vec![0; posts],
+            members: vec![NONE; slot_start[posts]],
+            slot_start,
+            room,
+            slot_of: vec![NONE; problem.persons],
+            d: vec![M::C::FORBIDDEN; columns],
+            pred: vec![NONE; columns],
+            pred_cost: vec![M::C::ZERO; columns],
+            state: vec![UNSEEN; columns],
+            touched: Vec::new(),
+            settled: Vec::new(),
+            heap: Heap { items: Vec::new() },
+            model,
+        }
+    }
+
+    #[inline(always)]
+    fn has_room(&self, j: usize) -> bool {
+        // An "unplaced" column is only reachable from its own person, who is never sitting
+        // in it while being moved, so it always has room.
+        j >= self.problem.posts || self.load[j] < self.room[j]
+    }
+
+    fn join(&mut self, j: usize, person: u32, cost: M::C) {
+        self.assigned[person as usize] = j as u32;
+        self.assigned_cost[person as usize] = cost;
+        if j < self.problem.posts {
+            let k = self.load[j];
+            self.members[self.slot_start[j] + k as usize] = person;
+            self.slot_of[person as usize] = k;
+            self.load[j] = k + 1;
+        }
+    }
+
+    fn leave(&mut self, j: usize, person: u32) {
+        if j < self.problem.posts {
+            let k = self.slot_of[person as usize] as usize;
+            let last = self.load[j] as usize - 1;
+            let moved = self.members[self.slot_start[j] + last];
+            self.members[self.slot_start[j] + k] = moved;
+            self.slot_of[moved as usize] = k as u32;
+            self.load[j] = last as u32;
+        }
+    }
+
+    fn run(mut self) -> Result<SparseAssignment<M::C>, AssignError> {
+        let problem = self.problem;
+        // Serve tier 1 first: the answer does not depend on the order, but earlier tiers
+        // then find their posts without being displaced later.
+        let mut order: Vec<u32> = (0..problem.persons as u32).collect();
+        order.sort_by_key(|&p| problem.tier[p as usize]);
+        let mut waiting = Vec::new();
+        for &p in &order {
+            if !self.place_greedily(p as usize)? {
+                waiting.push(p);
+            }
+        }
+        for &p in &waiting {
+            self.place_by_shortest_path(p as usize)?;
+        }
+        Ok(self.finish())
+    }
+
+    /// Puts a person on their cheapest pair if that post has room. With every potential
+    /// still zero, the person's potential is their cheapest cost, so every reduced cost
+    /// stays non-negative and the placed pair is tight.
+    fn place_greedily(&mut self, p: usize) -> Result<bool, AssignError> {
+        let problem = self.problem;
+        let mut best: Option<(i64, usize)> = None;
+        let mut best_has_room = false;
+        for (j, c) in problem.pairs_of(p) {
+            let c = problem.min_form(c);
+            let room = self.has_room(j);
+            let better = match best {
+                None => true,
+                Some((b, _)) => c < b || (c == b && room && !best_has_room),
+            };
+            if better {
+                best = Some((c, j));
+                best_has_room = room;
+            }
+        }
+        match best {
+            Some((c, j)) if best_has_room => {
+                let cost = self.model.edge(p, c);
+                // Unplaced costs zero; a pair only wins if it is cheaper than that.
+                if self.model.unplaced().is_some_and(|u| u <= cost) {
+                    return Ok(false);
+                }
+                self.join(j, p as u32, cost);
+                Ok(true)
+            }
+            Some(_) => Ok(false),
+            None if self.model.unplaced().is_some() => Ok(false),
+            None => Err(AssignError::Infeasible),
+        }
+    }
+
+    /// Relaxes every pair of `person`, who is reached at `base` (the distance of their
+    /// column less their reduced cost). Returns a column with room reached at distance
+    /// `floor`, which no other column can beat, to end the search early.
+    #[inline]
+    fn scan_person(&mut self, person: usize, base: M::C, floor: Option<M::C>) -> Option<usize> {
+        let problem = self.problem;
+        let range = problem.start[person]..problem.start[person + 1];
+        for e in range {
+            let j = problem.post[e] as usize;
+            if self.state[j] == SETTLED {
+                continue;
+            }
+            let c = self.model.edge(person, problem.min_form(problem.cost[e]));
+            let nd = base + c - self.v[j];
+            if let Some(found) = self.relax(j, nd, person, c, floor) {
+                return Some(found);
+            }
+        }
+        if let Some(c) = self.model.unplaced() {
+            let j = problem.posts + person;
+            if self.state[j] != SETTLED && self.assigned[person] as usize != j {
+                let nd = base + c - self.v[j];
+                if let Some(found) = self.relax(j, nd, person, c, floor) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    #[inline(always)]
+    fn relax(
+        &mut self,
+        j: usize,
+        nd: M::C,
+        person: usize,
+        c: M::C,
+        floor: Option<M::C>,
+    ) -> Option<usize> {
+        if nd < self.d[j] {
+            if self.state[j] == UNSEEN {
+                self.state[j] = LABELLED;
+                self.touched.push(j as u32);
+            }
+            self.d[j] = nd;
+            self.pred[j] = person as u32;
+            self.pred_cost[j] = c;
+            if floor.is_some_and(|f| nd <= f) && self.has_room(j) {
+                return Some(j);
+            }
+            self.heap.push(nd, j as u32);
+        }
+        None
+    }
+
+    fn place_by_shortest_path(&mut self, start: usize) -> Result<(), AssignError> {
+        let found = self.scan_person(start, M::C::ZERO, None);
+        let (sink, dist) = match found {
+            Some(j) => (j, self.d[j]),
+            None => loop {
+                let Some((dj, j)) = self.heap.pop() else {
+                    self.reset_search();
+                    return Err(AssignError::Infeasible);
+                };
+                let j = j as usize;
+                if self.state[j] == SETTLED || dj > self.d[j] {
+                    continue;
+                }
+                if self.has_room(j) {
+                    break (j, dj);
+                }
+                self.state[j] = SETTLED;
+                self.settled.push(j as u32);
+                let lo = self.slot_start[j];
+                let hi = lo + self.load[j] as usize;
+                let mut found = None;
+                for k in lo..hi {
+                    let i = self.members[k] as usize;
+                    let base = dj - self.assigned_cost[i] + self.v[j];
+                    if let Some(s) = self.scan_person(i, base, Some(dj)) {
+                        found = Some(s);
+                        break;
+                    }
+                }
+                if let Some(s) = found {
+                    break (s, dj);
+                }
+            },
+        };
+        for k in 0..self.settled.len() {
+            let j = self.settled[k] as usize;
+            self.v[j] = self.v[j] + self.d[j] - dist;
+        }
+        let mut j = sink;
+        loop {
+            let i = self.pred[j];
+            let old = self.assigned[i as usize];
+            if old != NONE {
+                self.leave(old as usize, i);
+            }
+            let c = self.pred_cost[j];
+            self.join(j, i, c);
+            if i as usize == start {
+                break;
+            }
+            j = old as usize;
+        }
+        self.reset_search();
+        Ok(())
+    }
+
+    fn reset_search(&mut self) {
+        for &j in &self.touched {
+            self.d[j as usize] = M::C::FORBIDDEN;
+            self.state[j as usize] = UNSEEN;
+        }
+        self.touched.clear();
+        self.settled.clear();
+        self.heap.items.clear();
+    }
+
+    fn finish(self) -> SparseAssignment<M::C> {
+        let problem = self.problem;
+        let posts = problem.posts;
+        let mut pairs = Vec::new();
+        let mut unplaced = Vec::new();
+        let mut objective = 0i64;
+        let mut placed_by_tier = vec![0usize; problem.tiers()];
+        let mut person_pot = Vec::with_capacity(problem.persons);
+        for p in 0..problem.persons {
+            let j = self.assigned[p] as usize;
+            person_pot.push(if self.assigned[p] == NONE {
+                M::C::ZERO
+            } else {
+                self.assigned_cost[p] - self.v[j]
+            });
+            if j < posts {
+                pairs.push((p, j));
+                objective += problem.cost_of(p, j).unwrap_or(0);
+                placed_by_tier[problem.tier[p] as usize - 1] += 1;
+            } else {
+                unplaced.push(p);
+            }
+        }
+        let unplaced_pot = if self.columns > posts {
+            self.v[posts..].to_vec()
+        } else {
+            Vec::new()
+        };
+        let mut v = self.v;
+        v.truncate(posts);
+        SparseAssignment {
+            pairs,
+            objective,
+            placed_by_tier,
+            unplaced,
+            certificate: SparseCertificate {
+                person: person_pot,
+                post: v,
+                unplaced: unplaced_pot,
+            },
+        }
+    }
+}
