@@ -171,20 +171,6 @@ pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(
     }
 }
 
-/// Reads a list whose falsy entries (`null`, `false`, `""`) the macros skip.
-pub(crate) fn skip_falsy<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let values = Option::<Vec<Value>>::deserialize(deserializer)?.unwrap_or_default();
-    values
-        .into_iter()
-        .filter(|v| !matches!(v, Value::Null | Value::Bool(false)) && v != "")
-        .map(|v| serde_json::from_value(v).map_err(de::Error::custom))
-        .collect()
-}
-
 /// Reads a nested component's options where `false` or `null` mean "none".
 pub(crate) fn falsy_is_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
@@ -220,3 +206,72 @@ impl NonEmpty for Option<String> {
         self.as_deref().filter(|s| !s.is_empty())
     }
 }
+
+/// Reads an optional string where `false`, `null` and `""` mean "none".
+pub(crate) fn falsy_string<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Null | Value::Bool(false) => Ok(None),
+        Value::String(s) if s.is_empty() => Ok(None),
+        value => scalar_to_string(value).map(Some),
+    }
+}
+
+/// Reads a list whose falsy entries (`null`, `false`, `""`) the macros skip,
+/// keeping their places because item ids count them.
+pub(crate) fn falsy_items<'de, D, T>(deserializer: D) -> Result<Vec<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let values = Option::<Vec<Value>>::deserialize(deserializer)?.unwrap_or_default();
+    values
+        .into_iter()
+        .map(|v| match v {
+            Value::Null | Value::Bool(false) => Ok(None),
+            Value::String(s) if s.is_empty() => Ok(None),
+            v => serde_json::from_value(v)
+                .map(Some)
+                .map_err(de::Error::custom),
+        })
+        .collect()
+}
+
+/// Implements askama's `Template` (and `Display`, `FastWritable`, HTML
+/// safety) for a component that renders by building other components, through
+/// its `fn write_html(&self, &mut dyn fmt::Write, &dyn askama::Values)`.
+macro_rules! composed_component {
+    ($component:ty) => {
+        impl askama::Template for $component {
+            fn render_into_with_values(
+                &self,
+                writer: &mut dyn std::fmt::Write,
+                values: &dyn askama::Values,
+            ) -> askama::Result<()> {
+                self.write_html(writer, values)
+            }
+
+            const SIZE_HINT: usize = 2048;
+        }
+
+        impl std::fmt::Display for $component {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                askama::Template::render_into(self, f).map_err(|_| std::fmt::Error)
+            }
+        }
+
+        impl askama::FastWritable for $component {
+            fn write_into(
+                &self,
+                dest: &mut dyn std::fmt::Write,
+                values: &dyn askama::Values,
+            ) -> askama::Result<()> {
+                self.write_html(dest, values)
+            }
+        }
+
+        impl askama::filters::HtmlSafe for $component {}
+    };
+}
+pub(crate) use composed_component;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use serde::Deserialize;
 
-use crate::common::{Attributes, falsy_is_none, html_safe_component, lenient_string};
+use crate::common::{Attributes, composed_component, falsy_is_none, lenient_string};
 use crate::components::form_group::Snippet;
 use crate::components::{ErrorMessage, FormGroup, Hint, Label, Textarea};
 
@@ -106,6 +106,14 @@ impl CharacterCount {
     pub fn rows(mut self, rows: u32) -> Self {
         self.rows = Some(rows.to_string());
         self
+    }
+
+    fn write_html(
+        &self,
+        writer: &mut dyn std::fmt::Write,
+        values: &dyn askama::Values,
+    ) -> askama::Result<()> {
+        self.to_textarea()?.render_into_with_values(writer, values)
     }
 
     /// The textarea this renders as, built as the macro builds it.
@@ -235,32 +243,4 @@ impl CharacterCount {
     }
 }
 
-impl Template for CharacterCount {
-    fn render_into_with_values(
-        &self,
-        writer: &mut dyn std::fmt::Write,
-        values: &dyn askama::Values,
-    ) -> askama::Result<()> {
-        self.to_textarea()?.render_into_with_values(writer, values)
-    }
-
-    const SIZE_HINT: usize = Textarea::SIZE_HINT;
-}
-
-impl std::fmt::Display for CharacterCount {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.render_into(f).map_err(|_| std::fmt::Error)
-    }
-}
-
-impl askama::FastWritable for CharacterCount {
-    fn write_into(
-        &self,
-        dest: &mut dyn std::fmt::Write,
-        values: &dyn askama::Values,
-    ) -> askama::Result<()> {
-        self.render_into_with_values(dest, values)
-    }
-}
-
-html_safe_component!(CharacterCount);
+composed_component!(CharacterCount);

@@ -34,6 +34,8 @@
 
 pub mod button;
 pub mod character_count;
+pub mod checkboxes;
+pub mod choices;
 pub mod error_message;
 pub mod error_summary;
 pub mod fieldset;
@@ -41,10 +43,13 @@ pub mod form_group;
 pub mod hint;
 pub mod input;
 pub mod label;
+pub mod radios;
 pub mod textarea;
 
 pub use button::Button;
 pub use character_count::{CharacterCount, CountMessage};
+pub use checkboxes::Checkboxes;
+pub use choices::{ChoiceItem, Conditional, ItemLabel};
 pub use error_message::ErrorMessage;
 pub use error_summary::{ErrorLink, ErrorSummary};
 pub use fieldset::{Fieldset, Legend};
@@ -52,4 +57,5 @@ pub use form_group::{FormGroup, Snippet};
 pub use hint::Hint;
 pub use input::{Affix, Input, InputWrapper};
 pub use label::Label;
+pub use radios::Radios;
 pub use textarea::Textarea;
