@@ -79,3 +79,31 @@ mod tests {
         assert!(!standing.is_member());
     }
 }
+
+/// Refused because the organisation would be left without an admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("an organisation must keep at least one admin")]
+pub struct LastAdmin;
+
+/// An organisation must always keep an admin, or nobody could manage its
+/// people again without a sector administrator.
+pub fn check_revoke(role: Role, admins_in_org: usize) -> Result<(), LastAdmin> {
+    if role == Role::Admin && admins_in_org <= 1 {
+        Err(LastAdmin)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod revoke_tests {
+    use super::*;
+
+    #[test]
+    fn the_last_admin_stays() {
+        assert_eq!(check_revoke(Role::Admin, 1), Err(LastAdmin));
+        assert_eq!(check_revoke(Role::Admin, 2), Ok(()));
+        assert_eq!(check_revoke(Role::Staff, 1), Ok(()));
+        assert_eq!(check_revoke(Role::Staff, 0), Ok(()));
+    }
+}

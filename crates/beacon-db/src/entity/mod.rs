@@ -1,0 +1,13 @@
+//! One module per table. Relations are followed with explicit, tenant-scoped
+//! queries in the repository modules rather than through the ORM's loaders, so
+//! every join visibly carries its organisation.
+pub mod audit_event;
+pub mod membership;
+pub mod one_time_token;
+pub mod organisation;
+pub mod outbox_message;
+pub mod partnership;
+pub mod partnership_member;
+pub mod person;
+pub mod session;
+pub mod sign_in_attempt;

@@ -1,0 +1,27 @@
+//! Storage for Beacon: SeaORM entities and migrations, and the queries the rest
+//! of the app is allowed to make.
+//!
+//! One code path serves SQLite and PostgreSQL. Every function that touches
+//! tenant data takes the organisation as an [`OrgId`](beacon_core::OrgId), so a
+//! query without a tenant does not compile. Changes are written together with
+//! their audit event, in one transaction.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod attempts;
+pub mod audit;
+mod connect;
+pub mod entity;
+mod error;
+pub mod migration;
+pub mod organisations;
+pub mod outbox;
+pub mod people;
+pub mod sessions;
+pub mod tokens;
+
+pub use connect::{Backend, Db};
+pub use error::DbError;
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+
+/// Time is passed in rather than read here, so tests can move the clock.
+pub type Timestamp = time::OffsetDateTime;
