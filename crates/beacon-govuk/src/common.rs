@@ -275,3 +275,15 @@ macro_rules! composed_component {
     };
 }
 pub(crate) use composed_component;
+
+/// Reads a map of names to values that may be strings or numbers.
+pub(crate) fn lenient_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    let map = Option::<serde_json::Map<String, Value>>::deserialize(deserializer)?;
+    map.unwrap_or_default()
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| scalar_to_string(v).map(|v| (k, v)))
+        .collect()
+}
