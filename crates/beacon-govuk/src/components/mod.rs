@@ -32,34 +32,48 @@
 //! Do not add `|safe` (it is not needed) and do not wrap a component in
 //! `|escape` (it would escape the markup).
 
+pub mod back_link;
 pub mod button;
 pub mod character_count;
 pub mod checkboxes;
 pub mod choices;
 pub mod date_input;
+pub mod details;
 pub mod error_message;
 pub mod error_summary;
 pub mod fieldset;
 pub mod form_group;
 pub mod hint;
 pub mod input;
+pub mod inset_text;
 pub mod label;
+pub mod phase_banner;
 pub mod radios;
 pub mod select;
+pub mod skip_link;
+pub mod tag;
 pub mod textarea;
+pub mod warning_text;
 
+pub use back_link::BackLink;
 pub use button::Button;
 pub use character_count::{CharacterCount, CountMessage};
 pub use checkboxes::Checkboxes;
 pub use choices::{ChoiceItem, Conditional, ItemLabel};
 pub use date_input::{DateInput, DateInputItem, DatePart};
+pub use details::Details;
 pub use error_message::ErrorMessage;
 pub use error_summary::{ErrorLink, ErrorSummary};
 pub use fieldset::{Fieldset, Legend};
 pub use form_group::{FormGroup, Snippet};
 pub use hint::Hint;
 pub use input::{Affix, Input, InputWrapper};
+pub use inset_text::InsetText;
 pub use label::Label;
+pub use phase_banner::PhaseBanner;
 pub use radios::Radios;
 pub use select::{Select, SelectItem};
+pub use skip_link::SkipLink;
+pub use tag::Tag;
 pub use textarea::Textarea;
+pub use warning_text::WarningText;
