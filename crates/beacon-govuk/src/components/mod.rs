@@ -33,6 +33,7 @@
 //! `|escape` (it would escape the markup).
 
 pub mod back_link;
+pub mod breadcrumbs;
 pub mod button;
 pub mod character_count;
 pub mod checkboxes;
@@ -47,6 +48,8 @@ pub mod hint;
 pub mod input;
 pub mod inset_text;
 pub mod label;
+pub mod notification_banner;
+pub mod panel;
 pub mod phase_banner;
 pub mod radios;
 pub mod select;
@@ -56,6 +59,7 @@ pub mod textarea;
 pub mod warning_text;
 
 pub use back_link::BackLink;
+pub use breadcrumbs::{Breadcrumb, Breadcrumbs};
 pub use button::Button;
 pub use character_count::{CharacterCount, CountMessage};
 pub use checkboxes::Checkboxes;
@@ -70,6 +74,8 @@ pub use hint::Hint;
 pub use input::{Affix, Input, InputWrapper};
 pub use inset_text::InsetText;
 pub use label::Label;
+pub use notification_banner::NotificationBanner;
+pub use panel::{Panel, PanelAction, PanelActions};
 pub use phase_banner::PhaseBanner;
 pub use radios::Radios;
 pub use select::{Select, SelectItem};
