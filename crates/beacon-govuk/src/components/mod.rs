@@ -55,6 +55,7 @@ pub mod phase_banner;
 pub mod radios;
 pub mod select;
 pub mod skip_link;
+pub mod summary_list;
 pub mod table;
 pub mod tag;
 pub mod textarea;
@@ -83,6 +84,9 @@ pub use phase_banner::PhaseBanner;
 pub use radios::Radios;
 pub use select::{Select, SelectItem};
 pub use skip_link::SkipLink;
+pub use summary_list::{
+    CardTitle, SummaryAction, SummaryActions, SummaryCard, SummaryCell, SummaryList, SummaryRow,
+};
 pub use table::{Table, TableCell};
 pub use tag::Tag;
 pub use textarea::Textarea;
