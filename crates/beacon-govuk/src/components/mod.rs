@@ -56,6 +56,7 @@ pub mod panel;
 pub mod phase_banner;
 pub mod radios;
 pub mod select;
+pub mod service_navigation;
 pub mod skip_link;
 pub mod summary_list;
 pub mod table;
@@ -87,6 +88,7 @@ pub use panel::{Panel, PanelAction, PanelActions};
 pub use phase_banner::PhaseBanner;
 pub use radios::Radios;
 pub use select::{Select, SelectItem};
+pub use service_navigation::{EndSlot, NavigationItem, ServiceNavigation, Slots};
 pub use skip_link::SkipLink;
 pub use summary_list::{
     CardTitle, SummaryAction, SummaryActions, SummaryCard, SummaryCell, SummaryList, SummaryRow,
