@@ -32,7 +32,7 @@ fn main() {
 
     let dist = web.join("dist");
     if is_stale(&web, &dist) {
-        if !web.join("node_modules").is_dir() {
+        if needs_install(&web) {
             npm(&web, &["ci", "--no-audit", "--no-fund"]);
         }
         npm(&web, &["run", "build"]);
@@ -97,6 +97,17 @@ fn is_stale(web: &Path, dist: &Path) -> bool {
         .iter()
         .filter_map(|source| newest(&web.join(source)))
         .any(|changed| changed > built)
+}
+
+/// npm records what it installed in node_modules/.package-lock.json; a newer
+/// package-lock.json means the pinned versions changed since.
+fn needs_install(web: &Path) -> bool {
+    let installed = modified(&web.join("node_modules/.package-lock.json"));
+    let locked = modified(&web.join("package-lock.json"));
+    match (installed, locked) {
+        (Some(installed), Some(locked)) => locked > installed,
+        _ => true,
+    }
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
