@@ -1,6 +1,7 @@
-// Builds web/dist: the branded stylesheet, GOV.UK Frontend's script and the
-// images its stylesheet and manifest refer to. Fonts are left out on purpose:
-// the council branding uses Arial, which every device already has.
+// Builds web/dist: the branded stylesheet, GOV.UK Frontend's script, the
+// module that starts it (init.js), and the images its stylesheet and manifest
+// refer to. Fonts are left out on purpose: the council branding uses Arial,
+// which every device already has.
 import { cp, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +26,7 @@ if (result.css.includes("GDS Transport")) {
 await writeFile(join(dist, "app.css"), result.css);
 
 await cp(join(govuk, "govuk-frontend.min.js"), join(dist, "govuk-frontend.min.js"));
+await cp(join(here, "scripts", "init.mjs"), join(dist, "init.js"));
 await cp(join(govuk, "assets", "images"), join(dist, "assets", "images"), { recursive: true });
 await cp(join(govuk, "assets", "manifest.json"), join(dist, "assets", "manifest.json"));
 

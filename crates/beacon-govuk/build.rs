@@ -12,7 +12,13 @@ use std::time::SystemTime;
 use sha2::{Digest, Sha256};
 
 /// Sources of `web/dist`: when any is newer than the built stylesheet, rebuild.
-const SOURCES: &[&str] = &["styles", "package.json", "package-lock.json", "build.mjs"];
+const SOURCES: &[&str] = &[
+    "styles",
+    "scripts",
+    "package.json",
+    "package-lock.json",
+    "build.mjs",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR"));

@@ -53,6 +53,8 @@ mod tests {
         let css = std::str::from_utf8(css.bytes).unwrap();
         assert!(css.contains(".govuk-button"));
         assert!(asset("govuk-frontend.min.js").is_some());
+        let init = std::str::from_utf8(asset("init.js").unwrap().bytes).unwrap();
+        assert!(init.contains("from \"./govuk-frontend.min.js\""));
         assert!(asset("assets/manifest.json").is_some());
         assert_eq!(
             asset("assets/images/favicon.svg").unwrap().content_type,
