@@ -63,6 +63,7 @@ pub mod skip_link;
 pub mod summary_list;
 pub mod table;
 pub mod tag;
+pub mod task_list;
 pub mod textarea;
 pub mod warning_text;
 
@@ -99,5 +100,6 @@ pub use summary_list::{
 };
 pub use table::{Table, TableCell};
 pub use tag::Tag;
+pub use task_list::{TaskList, TaskListItem, TaskStatus, TaskText};
 pub use textarea::Textarea;
 pub use warning_text::WarningText;
