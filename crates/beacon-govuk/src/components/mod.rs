@@ -29,8 +29,11 @@
 //! assert!(html.contains("<button"));
 //! ```
 //!
-//! Do not add `|safe` (it is not needed) and do not wrap a component in
-//! `|escape` (it would escape the markup).
+//! This works through references too (`{% for tag in tags %}{{ tag }}{% endfor %}`,
+//! `{% if let Some(banner) = banner %}{{ banner }}{% endif %}`). `|safe` is not
+//! needed, though harmless; `|escape` would escape the markup itself. To put a
+//! component inside another's `html` field, render it first:
+//! `SummaryRow::html("Status", Tag::text("Approved").to_string())`.
 
 pub mod back_link;
 pub mod breadcrumbs;
