@@ -339,12 +339,17 @@ struct Ssp<'a, M: Model> {
     members: Vec<u32>,
     slot_of: Vec<u32>,
     d: Vec<M::C>,
-    pred: Vec<u32>,
-    pred_cost: Vec<M::C>,
     state: Vec<u8>,
     touched: Vec<u32>,
     settled: Vec<u32>,
     heap: Heap<M::C>,
+    /// Free people's potentials; a placed person's is implied by their pair.
+    u_free: Vec<M::C>,
+    /// Phase in which a person was last tried by the depth-first search.
+    visited: Vec<u32>,
+    /// Where each person's search resumes within the phase.
+    arc: Vec<usize>,
+    phase: u32,
 }
 
 impl<'a, M: Model> Ssp<'a, M> {
@@ -382,12 +387,14 @@ impl<'a, M: Model> Ssp<'a, M> {
             room,
             slot_of: vec![NONE; problem.persons],
             d: vec![M::C::FORBIDDEN; columns],
-            pred: vec![NONE; columns],
-            pred_cost: vec![M::C::ZERO; columns],
             state: vec![UNSEEN; columns],
             touched: Vec::new(),
             settled: Vec::new(),
             heap: Heap { items: Vec::new() },
+            u_free: vec![M::C::ZERO; problem.persons],
+            visited: vec![0; problem.persons],
+            arc: vec![0; problem.persons],
+            phase: 0,
             model,
         }
     }
@@ -427,27 +434,53 @@ impl<'a, M: Model> Ssp<'a, M> {
         // then find their posts without being displaced later.
         let mut order: Vec<u32> = (0..problem.persons as u32).collect();
         order.sort_by_key(|&p| problem.tier[p as usize]);
-        let mut waiting = Vec::new();
+        let mut free = Vec::new();
+        let every_post_fills = self.model.unplaced().is_none()
+            && self.room == problem.capacity
+            && self.room.iter().map(|&r| r as usize).sum::<usize>() == problem.persons;
+        if every_post_fills {
+            self.reduce_columns();
+        }
         for &p in &order {
             if !self.place_greedily(p as usize)? {
-                waiting.push(p);
+                free.push(p);
             }
         }
-        for &p in &waiting {
-            self.place_by_shortest_path(p as usize)?;
+        while !free.is_empty() {
+            self.shortest_paths_from(&free)?;
+            free.retain(|&p| !self.augment_from(p as usize));
         }
         Ok(self.finish())
     }
 
-    /// Puts a person on their cheapest pair if that post has room. With every potential
-    /// still zero, the person's potential is their cheapest cost, so every reduced cost
-    /// stays non-negative and the placed pair is tight.
+    /// Column reduction (Jonker–Volgenant): when every post must end up full, its capacity
+    /// constraint is an equality and its potential may start anywhere, so start it at its
+    /// cheapest pair. Many people then find a tight post with room straight away.
+    fn reduce_columns(&mut self) {
+        let problem = self.problem;
+        let mut seen = vec![false; problem.posts];
+        for p in 0..problem.persons {
+            for k in problem.start[p]..problem.start[p + 1] {
+                let j = problem.post[k] as usize;
+                let c = self.model.edge(p, problem.min_form(problem.cost[k]));
+                if !seen[j] || c < self.v[j] {
+                    self.v[j] = c;
+                    seen[j] = true;
+                }
+            }
+        }
+    }
+
+    /// Puts a person on their cheapest pair (by reduced cost) if that post has room. No
+    /// one is placed yet, so the person's potential can be that cheapest reduced cost:
+    /// every reduced cost stays non-negative and the placed pair is tight.
     fn place_greedily(&mut self, p: usize) -> Result<bool, AssignError> {
         let problem = self.problem;
-        let mut best: Option<(i64, usize)> = None;
+        let mut best: Option<(M::C, usize)> = None;
         let mut best_has_room = false;
-        for (j, c) in problem.pairs_of(p) {
-            let c = problem.min_form(c);
+        for k in problem.start[p]..problem.start[p + 1] {
+            let j = problem.post[k] as usize;
+            let c = self.model.edge(p, problem.min_form(problem.cost[k])) - self.v[j];
             let room = self.has_room(j);
             let better = match best {
                 None => true,
@@ -459,8 +492,8 @@ impl<'a, M: Model> Ssp<'a, M> {
             }
         }
         match best {
-            Some((c, j)) if best_has_room => {
-                let cost = self.model.edge(p, c);
+            Some((r, j)) if best_has_room => {
+                let cost = r + self.v[j];
                 // Unplaced costs zero; a pair only wins if it is cheaper than that.
                 if self.model.unplaced().is_some_and(|u| u <= cost) {
                     return Ok(false);
@@ -474,65 +507,66 @@ impl<'a, M: Model> Ssp<'a, M> {
         }
     }
 
-    /// Relaxes every pair of `person`, who is reached at `base` (the distance of their
-    /// column less their reduced cost). Returns a column with room reached at distance
-    /// `floor`, which no other column can beat, to end the search early.
-    #[inline]
-    fn scan_person(&mut self, person: usize, base: M::C, floor: Option<M::C>) -> Option<usize> {
-        let problem = self.problem;
-        let range = problem.start[person]..problem.start[person + 1];
-        for e in range {
-            let j = problem.post[e] as usize;
-            if self.state[j] == SETTLED {
-                continue;
-            }
-            let c = self.model.edge(person, problem.min_form(problem.cost[e]));
-            let nd = base + c - self.v[j];
-            if let Some(found) = self.relax(j, nd, person, c, floor) {
-                return Some(found);
-            }
-        }
-        if let Some(c) = self.model.unplaced() {
-            let j = problem.posts + person;
-            if self.state[j] != SETTLED && self.assigned[person] as usize != j {
-                let nd = base + c - self.v[j];
-                if let Some(found) = self.relax(j, nd, person, c, floor) {
-                    return Some(found);
-                }
-            }
-        }
-        None
+    /// The reduced cost of `person`'s pair with column `j` costing `c`.
+    #[inline(always)]
+    fn reduced(&self, person: usize, j: usize, c: M::C) -> M::C {
+        let u = match self.assigned[person] {
+            NONE => self.u_free[person],
+            k => self.assigned_cost[person] - self.v[k as usize],
+        };
+        c - u - self.v[j]
+    }
+
+    /// Each of `person`'s columns as `(column, cost)`, the "unplaced" column last.
+    #[inline(always)]
+    fn column_count(&self, person: usize) -> usize {
+        let p = self.problem;
+        p.start[person + 1] - p.start[person] + usize::from(self.model.unplaced().is_some())
     }
 
     #[inline(always)]
-    fn relax(
-        &mut self,
-        j: usize,
-        nd: M::C,
-        person: usize,
-        c: M::C,
-        floor: Option<M::C>,
-    ) -> Option<usize> {
-        if nd < self.d[j] {
-            if self.state[j] == UNSEEN {
-                self.state[j] = LABELLED;
-                self.touched.push(j as u32);
-            }
-            self.d[j] = nd;
-            self.pred[j] = person as u32;
-            self.pred_cost[j] = c;
-            if floor.is_some_and(|f| nd <= f) && self.has_room(j) {
-                return Some(j);
-            }
-            self.heap.push(nd, j as u32);
+    fn column_of(&self, person: usize, k: usize) -> (usize, M::C) {
+        let p = self.problem;
+        let e = p.start[person] + k;
+        if e < p.start[person + 1] {
+            let c = self.model.edge(person, p.min_form(p.cost[e]));
+            (p.post[e] as usize, c)
+        } else {
+            (
+                p.posts + person,
+                self.model.unplaced().unwrap_or(M::C::ZERO),
+            )
         }
-        None
     }
 
-    fn place_by_shortest_path(&mut self, start: usize) -> Result<(), AssignError> {
-        let found = self.scan_person(start, M::C::ZERO, None);
-        let (sink, dist) = match found {
-            Some(j) => (j, self.d[j]),
+    /// One Dijkstra from every free person at once (the primal-dual method): finds the
+    /// length `D` of the shortest augmenting paths and moves the potentials so that exactly
+    /// those paths become tight, keeping every reduced cost non-negative.
+    fn shortest_paths_from(&mut self, free: &[u32]) -> Result<(), AssignError> {
+        for &p in free {
+            let p = p as usize;
+            let mut best: Option<M::C> = None;
+            for k in 0..self.column_count(p) {
+                let (j, c) = self.column_of(p, k);
+                let r = c - self.v[j];
+                if best.is_none_or(|b| r < b) {
+                    best = Some(r);
+                }
+            }
+            // Someone with no pair, who must be placed, cannot be.
+            self.u_free[p] = best.ok_or(AssignError::Infeasible)?;
+        }
+        let mut found = None;
+        for &p in free {
+            let p = p as usize;
+            let base = -self.u_free[p];
+            if let Some(j) = self.scan_person(p, base, Some(M::C::ZERO)) {
+                found = Some((j, M::C::ZERO));
+                break;
+            }
+        }
+        let (_sink, dist) = match found {
+            Some(f) => f,
             None => loop {
                 let Some((dj, j)) = self.heap.pop() else {
                     self.reset_search();
@@ -567,22 +601,107 @@ impl<'a, M: Model> Ssp<'a, M> {
             let j = self.settled[k] as usize;
             self.v[j] = self.v[j] + self.d[j] - dist;
         }
-        let mut j = sink;
-        loop {
-            let i = self.pred[j];
-            let old = self.assigned[i as usize];
-            if old != NONE {
-                self.leave(old as usize, i);
-            }
-            let c = self.pred_cost[j];
-            self.join(j, i, c);
-            if i as usize == start {
-                break;
-            }
-            j = old as usize;
+        for &p in free {
+            self.u_free[p as usize] = self.u_free[p as usize] + dist;
         }
         self.reset_search();
+        self.phase += 1;
         Ok(())
+    }
+
+    /// Relaxes every pair of `person`, who is reached at `base` (the distance of their
+    /// column less their reduced cost). Returns a column with room reached at distance
+    /// `floor`, which no other column can beat, to end the search early.
+    #[inline]
+    fn scan_person(&mut self, person: usize, base: M::C, floor: Option<M::C>) -> Option<usize> {
+        let own = self.assigned[person] as usize;
+        for k in 0..self.column_count(person) {
+            let (j, c) = self.column_of(person, k);
+            if self.state[j] == SETTLED || j == own {
+                continue;
+            }
+            let nd = base + c - self.v[j];
+            if nd < self.d[j] {
+                if self.state[j] == UNSEEN {
+                    self.state[j] = LABELLED;
+                    self.touched.push(j as u32);
+                }
+                self.d[j] = nd;
+                if floor.is_some_and(|f| nd <= f) && self.has_room(j) {
+                    return Some(j);
+                }
+                self.heap.push(nd, j as u32);
+            }
+        }
+        None
+    }
+
+    /// Looks for a tight augmenting path from free person `start` by depth-first search,
+    /// never reusing a person moved or tried in this phase, and applies it.
+    fn augment_from(&mut self, start: usize) -> bool {
+        if self.visited[start] == self.phase {
+            return false;
+        }
+        self.visited[start] = self.phase;
+        self.arc[start] = 0;
+        // Each frame is a person and the column they are trying to move to.
+        let mut stack: Vec<(usize, usize)> = vec![(start, NONE as usize)];
+        while let Some(&(x, _)) = stack.last() {
+            let mut next = None;
+            while self.arc[x] < self.column_count(x) {
+                let (j, c) = self.column_of(x, self.arc[x]);
+                if j == self.assigned[x] as usize || self.reduced(x, j, c) != M::C::ZERO {
+                    self.arc[x] += 1;
+                    continue;
+                }
+                if self.has_room(j) {
+                    next = Some((j, c, None));
+                    break;
+                }
+                let lo = self.slot_start[j];
+                let hi = lo + self.load[j] as usize;
+                match self.members[lo..hi]
+                    .iter()
+                    .find(|&&m| self.visited[m as usize] != self.phase)
+                {
+                    Some(&m) => {
+                        next = Some((j, c, Some(m as usize)));
+                        break;
+                    }
+                    None => self.arc[x] += 1,
+                }
+            }
+            match next {
+                None => {
+                    stack.pop();
+                }
+                Some((j, _, Some(m))) => {
+                    self.visited[m] = self.phase;
+                    self.arc[m] = 0;
+                    if let Some(top) = stack.last_mut() {
+                        top.1 = j;
+                    }
+                    stack.push((m, NONE as usize));
+                }
+                Some((j, _, None)) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 = j;
+                    }
+                    // Move everyone on the path one column along, deepest first so each
+                    // takes a slot just freed.
+                    for &(person, column) in stack.iter().rev() {
+                        let (_, c) = self.column_of(person, self.arc[person]);
+                        let old = self.assigned[person];
+                        if old != NONE {
+                            self.leave(old as usize, person as u32);
+                        }
+                        self.join(column, person as u32, c);
+                    }
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn reset_search(&mut self) {
@@ -625,6 +744,19 @@ impl<'a, M: Model> Ssp<'a, M> {
         };
         let mut v = self.v;
         v.truncate(posts);
+        // Column reduction may leave positive post potentials. When every post is full,
+        // shifting all post potentials down and all person potentials up by the same
+        // amount changes no reduced cost and, with as many places as people, not the dual
+        // objective either; it restores the sign the capacity constraints ask for.
+        let top = v.iter().fold(M::C::ZERO, |a, &b| if b > a { b } else { a });
+        if top > M::C::ZERO {
+            for x in &mut v {
+                *x = *x - top;
+            }
+            for u in &mut person_pot {
+                *u = *u + top;
+            }
+        }
         SparseAssignment {
             pairs,
             objective,
