@@ -69,3 +69,255 @@ pub fn orlib(text: &str) -> Result<Matrix<i64>, ParseError> {
     }
     Matrix::new(n, n, data).map_err(|e| ParseError::new(0, e.to_string()))
 }
+
+/// A sparse problem read from CSV, with the names its rows and columns stand for.
+#[derive(Debug, Clone)]
+pub struct PairsCsv {
+    pub people: Vec<String>,
+    pub posts: Vec<String>,
+    /// `(person, post, scaled score)`; scores are integers after scaling by `10^decimals`.
+    pub pairs: Vec<(u32, u32, i64)>,
+    /// The number of decimal places scores were scaled by, so results can be printed back
+    /// exactly.
+    pub decimals: u32,
+    /// Tier per person when the file has a `tier` column.
+    pub tiers: Option<Vec<u16>>,
+}
+
+/// The most decimal places a score may have; enough for any score a person would type.
+pub const MAX_DECIMALS: u32 = 6;
+
+/// An exact decimal as `digits × 10^-decimals`.
+fn decimal(text: &str) -> Option<(i64, u32)> {
+    let t = text.trim();
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (whole, frac) = body.split_once('.').unwrap_or((body, ""));
+    if (whole.is_empty() && frac.is_empty())
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let frac = frac.trim_end_matches('0');
+    let decimals = u32::try_from(frac.len()).ok()?;
+    if decimals > MAX_DECIMALS || whole.len() > 15 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for b in whole.bytes().chain(frac.bytes()) {
+        value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    Some((if negative { -value } else { value }, decimals))
+}
+
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes())
+}
+
+fn csv_error(e: &csv::Error) -> ParseError {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields, found {len}"),
+        csv::ErrorKind::Utf8 { .. } => "the text is not UTF-8".to_owned(),
+        _ => e.to_string(),
+    };
+    ParseError::new(line, message)
+}
+
+/// Checks a header against the expected column names (case-insensitive); `optional` may
+/// follow the required ones.
+fn check_header(
+    reader: &mut csv::Reader<&[u8]>,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<usize, ParseError> {
+    let header = reader.headers().map_err(|e| csv_error(&e))?.clone();
+    let names: Vec<String> = header.iter().map(str::to_ascii_lowercase).collect();
+    let want = required.join(",");
+    let fits = names.len() >= required.len()
+        && names.len() <= required.len() + optional.len()
+        && names
+            .iter()
+            .zip(required.iter().chain(optional))
+            .all(|(a, b)| a == b);
+    if !fits {
+        let extra = if optional.is_empty() {
+            String::new()
+        } else {
+            format!("[,{}]", optional.join(","))
+        };
+        return Err(ParseError::new(
+            1,
+            format!(
+                "expected the header {want}{extra}, found {:?}",
+                names.join(",")
+            ),
+        ));
+    }
+    Ok(names.len())
+}
+
+fn intern(
+    names: &mut Vec<String>,
+    index: &mut std::collections::HashMap<String, u32>,
+    name: &str,
+) -> u32 {
+    if let Some(&k) = index.get(name) {
+        return k;
+    }
+    let k = names.len() as u32;
+    names.push(name.to_owned());
+    index.insert(name.to_owned(), k);
+    k
+}
+
+/// Parses `person,post,score[,tier]` rows (names are any text; a tier is 1, 2, … and the
+/// same on every row of a person).
+pub fn pairs_csv(text: &str) -> Result<PairsCsv, ParseError> {
+    let mut reader = csv_reader(text);
+    let columns = check_header(&mut reader, &["person", "post", "score"], &["tier"])?;
+    let with_tiers = columns == 4;
+    let mut people = Vec::new();
+    let mut posts = Vec::new();
+    let mut person_index = std::collections::HashMap::new();
+    let mut post_index = std::collections::HashMap::new();
+    let mut raw = Vec::new();
+    let mut tiers: Vec<(u16, usize)> = Vec::new();
+    let mut decimals = 0;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(&e)),
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let person = &record[0];
+        let post = &record[1];
+        if person.is_empty() || post.is_empty() {
+            return Err(ParseError::new(line, "person and post must not be empty"));
+        }
+        let (score, places) = decimal(&record[2]).ok_or_else(|| {
+            ParseError::new(
+                line,
+                format!(
+                    "score {:?} is not a decimal number with at most {MAX_DECIMALS} places and 15 digits before the point",
+                    &record[2]
+                ),
+            )
+        })?;
+        decimals = decimals.max(places);
+        let p = intern(&mut people, &mut person_index, person);
+        let j = intern(&mut posts, &mut post_index, post);
+        if with_tiers {
+            let tier: u16 = record[3].parse().ok().filter(|&t| t >= 1).ok_or_else(|| {
+                ParseError::new(line, format!("tier {:?} is not 1, 2, …", &record[3]))
+            })?;
+            if p as usize == tiers.len() {
+                tiers.push((tier, line));
+            } else if tiers[p as usize].0 != tier {
+                return Err(ParseError::new(
+                    line,
+                    format!(
+                        "{person:?} is in tier {tier} here but tier {} on line {}",
+                        tiers[p as usize].0, tiers[p as usize].1
+                    ),
+                ));
+            }
+        }
+        raw.push((p, j, score, places, line));
+    }
+    let mut pairs = Vec::with_capacity(raw.len());
+    let mut seen = std::collections::HashMap::with_capacity(raw.len());
+    for (p, j, score, places, line) in raw {
+        let scaled = 10i64
+            .checked_pow(decimals - places)
+            .and_then(|f| score.checked_mul(f))
+            .filter(|s| s.unsigned_abs() <= crate::cost::MAX_ABS_I64_COST as u64)
+            .ok_or_else(|| ParseError::new(line, "score is too large in magnitude"))?;
+        if let Some(first) = seen.insert((p, j), line) {
+            return Err(ParseError::new(
+                line,
+                format!(
+                    "the pair ({:?}, {:?}) is also on line {first}",
+                    people[p as usize], posts[j as usize]
+                ),
+            ));
+        }
+        pairs.push((p, j, scaled));
+    }
+    Ok(PairsCsv {
+        people,
+        posts,
+        pairs,
+        decimals,
+        tiers: with_tiers.then(|| tiers.into_iter().map(|t| t.0).collect()),
+    })
+}
+
+/// Parses `post,capacity` rows into (post name, capacity, line).
+pub fn capacities_csv(text: &str) -> Result<Vec<(String, u32, usize)>, ParseError> {
+    let mut reader = csv_reader(text);
+    check_header(&mut reader, &["post", "capacity"], &[])?;
+    let mut out: Vec<(String, u32, usize)> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let capacity: u32 = record[1].parse().map_err(|_| {
+            ParseError::new(
+                line,
+                format!("capacity {:?} is not a whole number ≥ 0", &record[1]),
+            )
+        })?;
+        if let Some(first) = seen.insert(record[0].to_owned(), line) {
+            return Err(ParseError::new(
+                line,
+                format!("post {:?} is also on line {first}", &record[0]),
+            ));
+        }
+        out.push((record[0].to_owned(), capacity, line));
+    }
+    Ok(out)
+}
+
+/// Parses preference rows `who,whom,rank` (rank 1 is best) into (who, whom, rank, line).
+/// `header` names the columns, e.g. `["person", "post", "rank"]`.
+pub fn preferences_csv(
+    text: &str,
+    header: [&str; 3],
+) -> Result<Vec<(String, String, u32, usize)>, ParseError> {
+    let mut reader = csv_reader(text);
+    check_header(&mut reader, &header, &[])?;
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let rank: u32 = record[2].parse().ok().filter(|&r| r >= 1).ok_or_else(|| {
+            ParseError::new(line, format!("rank {:?} is not 1, 2, …", &record[2]))
+        })?;
+        if record[0].is_empty() || record[1].is_empty() {
+            return Err(ParseError::new(line, "names must not be empty"));
+        }
+        if let Some(first) = seen.insert((record[0].to_owned(), record[1].to_owned()), line) {
+            return Err(ParseError::new(
+                line,
+                format!(
+                    "{:?} ranks {:?} again (first on line {first})",
+                    &record[0], &record[1]
+                ),
+            ));
+        }
+        out.push((record[0].to_owned(), record[1].to_owned(), rank, line));
+    }
+    Ok(out)
+}
