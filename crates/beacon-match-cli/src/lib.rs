@@ -6,17 +6,21 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod assign;
+mod stable;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub use assign::{AssignArgs, Format};
+pub use stable::StableArgs;
 
 /// The `beacon match` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum MatchCommand {
     /// Optimal assignment: OR-Library dense matrices, or CSV pairs with capacities and tiers.
     Assign(AssignArgs),
+    /// Stable matching by people-proposing deferred acceptance, and what stability costs.
+    Stable(StableArgs),
 }
 
 /// Bad input: which file, which line (0 when it is the file as a whole), and what.
@@ -53,6 +57,7 @@ pub struct Outcome {
 pub fn execute(cmd: &MatchCommand) -> Result<Outcome, InputError> {
     match cmd {
         MatchCommand::Assign(args) => assign::execute(args),
+        MatchCommand::Stable(args) => stable::execute(args),
     }
 }
 

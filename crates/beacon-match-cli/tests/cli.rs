@@ -230,3 +230,49 @@ fn bad_csv_input_names_file_and_line() {
         "{stderr}"
     );
 }
+
+/// Two people, two posts. Both people prefer "a"; post "a" prefers Ben. Deferred
+/// acceptance gives Ben "a" and Ann "b"; the rank-sum optimum is the same here.
+#[test]
+fn stable_matching_from_preference_files() {
+    let people = temp_file(
+        "people.csv",
+        "person,post,rank\nann,a,1\nann,b,2\nben,a,1\nben,b,2\n",
+    );
+    let posts = temp_file(
+        "posts.csv",
+        "post,person,rank\na,ben,1\na,ann,2\nb,ann,1\nb,ben,2\n",
+    );
+    let (code, json, stderr) = beacon_match(&[
+        "stable",
+        "--people",
+        people.to_str().unwrap(),
+        "--posts",
+        posts.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        json["pairs"],
+        serde_json::json!([["ann", "b"], ["ben", "a"]])
+    );
+    assert_eq!(json["blocking_pairs"], 0);
+    assert_eq!(json["stability_cost"]["extra_rank"], 0);
+}
+
+#[test]
+fn stable_rejects_tied_ranks_with_the_line() {
+    let people = temp_file("tied.csv", "person,post,rank\nann,a,1\nann,b,1\n");
+    let posts = temp_file("posts2.csv", "post,person,rank\na,ann,1\n");
+    let (code, _, stderr) = beacon_match(&[
+        "stable",
+        "--people",
+        people.to_str().unwrap(),
+        "--posts",
+        posts.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:3:", people.display())),
+        "{stderr}"
+    );
+}

@@ -8,6 +8,7 @@ pub mod cost;
 pub mod dense;
 pub mod parse;
 pub mod sparse;
+pub mod stable;
 pub mod tiers;
 
 pub use cost::Cost;
