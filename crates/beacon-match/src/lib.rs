@@ -7,6 +7,8 @@ pub mod certificate;
 pub mod cost;
 pub mod dense;
 pub mod parse;
+pub mod rank;
+pub mod score;
 pub mod sparse;
 pub mod stable;
 pub mod tiers;
