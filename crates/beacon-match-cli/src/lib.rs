@@ -6,12 +6,14 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod assign;
+mod rank;
 mod stable;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub use assign::{AssignArgs, Format};
+pub use rank::RankArgs;
 pub use stable::StableArgs;
 
 /// The `beacon match` subcommands.
@@ -21,6 +23,8 @@ pub enum MatchCommand {
     Assign(AssignArgs),
     /// Stable matching by people-proposing deferred acceptance, and what stability costs.
     Stable(StableArgs),
+    /// The top candidates for a vacancy, or the top vacancies for a person, explained.
+    Rank(RankArgs),
 }
 
 /// Bad input: which file, which line (0 when it is the file as a whole), and what.
@@ -58,6 +62,7 @@ pub fn execute(cmd: &MatchCommand) -> Result<Outcome, InputError> {
     match cmd {
         MatchCommand::Assign(args) => assign::execute(args),
         MatchCommand::Stable(args) => stable::execute(args),
+        MatchCommand::Rank(args) => rank::execute(args),
     }
 }
 

@@ -276,3 +276,111 @@ fn stable_rejects_tied_ranks_with_the_line() {
         "{stderr}"
     );
 }
+
+const PROFILES: &str = "\
+person,grade,weekly_hours,easting,northing,max_travel_km,sites,preferred_areas,qualifications,experience,Leadership,Delivery
+ann,4,37.5,530000,180000,10,,housing,licence@2030-01-01,housing:36,5,4
+ben,4,37.5,530000,180000,10,,,licence@2020-01-01,housing:12,5,5
+cat,4,37.5,530000,180000,10,,housing,licence,,2,1
+dan,7,37.5,530000,180000,10,,housing,licence,housing:36,5,5
+";
+
+const VACANCY: &str = r#"{
+  "id": "housing-officer",
+  "service_area": "housing",
+  "essential": [{"code": "licence"}],
+  "strengths": [{"strength": "Leadership", "level": 4, "weight": 2}, {"strength": "delivery", "level": 4, "weight": 1}],
+  "experience": [{"area": "housing", "months": 24}],
+  "grade_min": 3, "grade_max": 5, "weekly_hours": 37,
+  "site": "town hall", "location": {"easting": 531000, "northing": 180000}
+}"#;
+
+/// Ben's licence has expired and Dan's grade is outside the band, so only Ann and Cat are
+/// ranked; Ann meets every strength, has the experience and prefers housing.
+#[test]
+fn rank_candidates_for_a_vacancy() {
+    let profiles = temp_file("profiles.csv", PROFILES);
+    let vacancy = temp_file("vacancy.json", VACANCY);
+    let (code, json, stderr) = beacon_match(&[
+        "rank",
+        "--profiles",
+        profiles.to_str().unwrap(),
+        "--vacancy",
+        vacancy.to_str().unwrap(),
+        "--today",
+        "2026-11-22",
+        "--top",
+        "5",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json["considered"], 4);
+    assert_eq!(json["eligible"], 2);
+    let top = json["top"].as_array().unwrap();
+    assert_eq!(top[0]["person"], "ann");
+    assert_eq!(top[1]["person"], "cat");
+    assert_eq!(top[0]["score"].as_f64().unwrap(), 100.0);
+    assert!(top[1]["score"].as_f64().unwrap() < 100.0);
+    assert_eq!(top[0]["components"][0]["component"], "strengths");
+}
+
+#[test]
+fn rank_opportunities_for_a_person() {
+    let profiles = temp_file("profiles2.csv", PROFILES);
+    let other = VACANCY
+        .replace("housing-officer", "parks-officer")
+        .replace("\"housing\",", "\"parks\",");
+    let vacancies = temp_file("vacancies.json", &format!("[{VACANCY}, {other}]"));
+    let (code, json, stderr) = beacon_match(&[
+        "rank",
+        "--profiles",
+        profiles.to_str().unwrap(),
+        "--person",
+        "ann",
+        "--vacancies",
+        vacancies.to_str().unwrap(),
+        "--today",
+        "2026-11-22",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let top = json["top"].as_array().unwrap();
+    assert_eq!(top.len(), 2);
+    // Ann prefers housing, so the housing post ranks first.
+    assert_eq!(top[0]["vacancy"], "housing-officer");
+    assert_eq!(top[1]["vacancy"], "parks-officer");
+}
+
+#[test]
+fn rank_bad_profile_names_the_line() {
+    let profiles = temp_file(
+        "badprofiles.csv",
+        &PROFILES.replace("cat,4,37.5", "cat,four,37.5"),
+    );
+    let vacancy = temp_file("vacancy2.json", VACANCY);
+    let (code, _, stderr) = beacon_match(&[
+        "rank",
+        "--profiles",
+        profiles.to_str().unwrap(),
+        "--vacancy",
+        vacancy.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:4:", profiles.display())),
+        "{stderr}"
+    );
+
+    let profiles = temp_file("profiles3.csv", PROFILES);
+    let vacancy = temp_file("badvacancy.json", "{\n  \"id\": \"x\",\n  \"colour\": 1\n}");
+    let (code, _, stderr) = beacon_match(&[
+        "rank",
+        "--profiles",
+        profiles.to_str().unwrap(),
+        "--vacancy",
+        vacancy.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(&format!("{}:3:", vacancy.display())),
+        "{stderr}"
+    );
+}

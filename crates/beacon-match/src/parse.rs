@@ -321,3 +321,268 @@ pub fn preferences_csv(
     }
     Ok(out)
 }
+
+/// Parses a date `YYYY-MM-DD` into a day number (the Julian day).
+pub fn day(text: &str) -> Option<i32> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format)
+        .ok()
+        .map(time::Date::to_julian_day)
+}
+
+/// Columns every profiles CSV starts with; the strengths follow, one column each, named.
+pub const PROFILE_COLUMNS: [&str; 10] = [
+    "person",
+    "grade",
+    "weekly_hours",
+    "easting",
+    "northing",
+    "max_travel_km",
+    "sites",
+    "preferred_areas",
+    "qualifications",
+    "experience",
+];
+
+fn list(field: &str) -> Vec<String> {
+    field
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Parses profiles: the [`PROFILE_COLUMNS`], then one 0–5 column per strength. Lists are
+/// `;`-separated; a qualification is `code` or `code@YYYY-MM-DD` (its last valid day);
+/// experience is `area:months`. Returns the strength names and the profiles.
+pub fn profiles_csv(text: &str) -> Result<(Vec<String>, Vec<crate::score::Profile>), ParseError> {
+    use crate::score::{Experience, Place, Profile, Qualification};
+    let mut reader = csv_reader(text);
+    let header = reader.headers().map_err(|e| csv_error(&e))?.clone();
+    let names: Vec<String> = header.iter().map(str::to_owned).collect();
+    let fixed = PROFILE_COLUMNS.len();
+    if names.len() <= fixed
+        || !names
+            .iter()
+            .zip(PROFILE_COLUMNS)
+            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    {
+        return Err(ParseError::new(
+            1,
+            format!(
+                "expected the header {},<strength>,…",
+                PROFILE_COLUMNS.join(",")
+            ),
+        ));
+    }
+    let strengths = names[fixed..].to_vec();
+    let mut profiles = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&e))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let bad = |what: &str, value: &str| {
+            ParseError::new(line, format!("{what} {value:?} is not valid"))
+        };
+        let field = |k: usize| record.get(k).unwrap_or("");
+        let number = |k: usize, what: &str| -> Result<Option<i64>, ParseError> {
+            let f = field(k);
+            if f.is_empty() {
+                return Ok(None);
+            }
+            f.parse::<i64>().map(Some).map_err(|_| bad(what, f))
+        };
+        let id = field(0).to_owned();
+        if id.is_empty() {
+            return Err(ParseError::new(line, "person must not be empty"));
+        }
+        let grade = number(1, "grade")?
+            .and_then(|g| u8::try_from(g).ok())
+            .ok_or_else(|| bad("grade", field(1)))?;
+        let weekly_minutes = decimal(field(2))
+            .filter(|&(v, places)| v >= 0 && places <= 2)
+            .and_then(|(v, places)| u32::try_from(v * 60 / 10i64.pow(places)).ok())
+            .ok_or_else(|| bad("weekly_hours", field(2)))?;
+        let coordinate = |k: usize, what: &str| -> Result<Option<i32>, ParseError> {
+            number(k, what)?
+                .map(|v| i32::try_from(v).map_err(|_| bad(what, field(k))))
+                .transpose()
+        };
+        let home = match (coordinate(3, "easting")?, coordinate(4, "northing")?) {
+            (Some(easting), Some(northing)) => Some(Place { easting, northing }),
+            (None, None) => None,
+            _ => {
+                return Err(ParseError::new(
+                    line,
+                    "give both easting and northing, or neither",
+                ));
+            }
+        };
+        let max_travel_km = number(5, "max_travel_km")?
+            .map(|v| u32::try_from(v).map_err(|_| bad("max_travel_km", field(5))))
+            .transpose()?;
+        let mut qualifications = Vec::new();
+        for q in list(field(8)) {
+            let (code, expires) = match q.split_once('@') {
+                Some((code, date)) => (
+                    code,
+                    Some(day(date).ok_or_else(|| bad("qualification date", date))?),
+                ),
+                None => (q.as_str(), None),
+            };
+            qualifications.push(Qualification {
+                code: code.trim().to_owned(),
+                expires,
+            });
+        }
+        let mut experience = Vec::new();
+        for e in list(field(9)) {
+            let (area, months) = e.split_once(':').ok_or_else(|| bad("experience", &e))?;
+            experience.push(Experience {
+                area: area.trim().to_owned(),
+                months: months
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("experience months", months))?,
+            });
+        }
+        let mut levels = Vec::with_capacity(strengths.len());
+        for (k, name) in strengths.iter().enumerate() {
+            let f = field(fixed + k);
+            let level: u8 = f
+                .parse()
+                .ok()
+                .filter(|&l| l <= crate::score::MAX_STRENGTH)
+                .ok_or_else(|| {
+                    ParseError::new(line, format!("strength {name:?} is {f:?}; expected 0–5"))
+                })?;
+            levels.push(level);
+        }
+        profiles.push(Profile {
+            id,
+            strengths: levels,
+            qualifications,
+            experience,
+            grade,
+            weekly_minutes,
+            home,
+            max_travel_km,
+            sites: list(field(6)),
+            preferred_areas: list(field(7)),
+        });
+    }
+    Ok((strengths, profiles))
+}
+
+/// A vacancy as JSON, with strengths named as in the profiles' header.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VacancyJson {
+    id: String,
+    service_area: String,
+    #[serde(default)]
+    essential: Vec<crate::score::EssentialQualification>,
+    #[serde(default)]
+    strengths: Vec<NamedStrength>,
+    #[serde(default)]
+    experience: Vec<crate::score::Experience>,
+    grade_min: u8,
+    grade_max: u8,
+    weekly_hours: f64,
+    site: String,
+    #[serde(default)]
+    location: Option<crate::score::Place>,
+    #[serde(default)]
+    remote: bool,
+    #[serde(default)]
+    training_limit_days: Option<u32>,
+    #[serde(default)]
+    training_days_per_strength_level: Option<u32>,
+    #[serde(default)]
+    weights: Option<crate::score::Weights>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedStrength {
+    strength: String,
+    level: u8,
+    weight: u8,
+}
+
+fn vacancy_from(v: VacancyJson, strengths: &[String]) -> Result<crate::score::Vacancy, String> {
+    let mut desired = Vec::new();
+    for s in v.strengths {
+        let index = strengths
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(&s.strength))
+            .ok_or_else(|| {
+                format!(
+                    "vacancy {}: strength {:?} is not in the framework",
+                    v.id, s.strength
+                )
+            })?;
+        if s.level > crate::score::MAX_STRENGTH {
+            return Err(format!("vacancy {}: level {} is above 5", v.id, s.level));
+        }
+        desired.push(crate::score::DesiredStrength {
+            strength: index,
+            level: s.level,
+            weight: s.weight,
+        });
+    }
+    if !(0.0..=168.0).contains(&v.weekly_hours) {
+        return Err(format!(
+            "vacancy {}: weekly_hours {} is not 0–168",
+            v.id, v.weekly_hours
+        ));
+    }
+    Ok(crate::score::Vacancy {
+        id: v.id,
+        service_area: v.service_area,
+        essential: v.essential,
+        strengths: desired,
+        experience: v.experience,
+        grade_min: v.grade_min,
+        grade_max: v.grade_max,
+        weekly_minutes: (v.weekly_hours * 60.0).round() as u32,
+        site: v.site,
+        location: v.location,
+        remote: v.remote,
+        training_limit_days: v
+            .training_limit_days
+            .unwrap_or(crate::score::DEFAULT_TRAINING_LIMIT_DAYS),
+        training_days_per_strength_level: v.training_days_per_strength_level.unwrap_or(10),
+        weights: v.weights.unwrap_or_default(),
+    })
+}
+
+/// Parses one vacancy (a JSON object) or several (an array), naming strengths as in
+/// `strengths`.
+pub fn vacancies_json(
+    text: &str,
+    strengths: &[String],
+) -> Result<Vec<crate::score::Vacancy>, ParseError> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(Box<VacancyJson>),
+        Many(Vec<VacancyJson>),
+    }
+    let parsed: OneOrMany = serde_json::from_str(text).map_err(|e| {
+        // `untagged` hides the inner error; reparse as either shape to report its line.
+        let detail = serde_json::from_str::<VacancyJson>(text)
+            .err()
+            .filter(|_| text.trim_start().starts_with('{'))
+            .or_else(|| serde_json::from_str::<Vec<VacancyJson>>(text).err())
+            .unwrap_or(e);
+        ParseError::new(detail.line(), detail.to_string())
+    })?;
+    let list = match parsed {
+        OneOrMany::One(v) => vec![*v],
+        OneOrMany::Many(v) => v,
+    };
+    list.into_iter()
+        .map(|v| vacancy_from(v, strengths).map_err(|m| ParseError::new(0, m)))
+        .collect()
+}

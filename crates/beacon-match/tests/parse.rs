@@ -23,6 +23,15 @@ proptest! {
         let _ = parse::pairs_csv(&text);
         let _ = parse::capacities_csv(&text);
         let _ = parse::preferences_csv(&text, ["person", "post", "rank"]);
+        let _ = parse::profiles_csv(&text);
+        let _ = parse::vacancies_json(&text, &["a".to_owned()]);
+        let _ = parse::day(&text);
+    }
+
+    #[test]
+    fn profile_near_misses_never_panic(rows in prop::collection::vec("[a-c]{0,2},[0-9x]{0,2},[0-9.]{0,5},[0-9-]{0,7},[0-9]{0,7},[0-9]{0,3},[a-z;]{0,5},[a-z;]{0,5},[a-z@0-9;-]{0,14},[a-z:0-9;]{0,8},[0-9]{0,2}", 0..6)) {
+        let header = "person,grade,weekly_hours,easting,northing,max_travel_km,sites,preferred_areas,qualifications,experience,s1";
+        let _ = parse::profiles_csv(&format!("{header}\n{}", rows.join("\n")));
     }
 
     #[test]
