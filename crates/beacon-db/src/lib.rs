@@ -21,7 +21,7 @@ pub mod tokens;
 
 pub use connect::{Backend, Db};
 pub use error::DbError;
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 
 /// Time is passed in rather than read here, so tests can move the clock.
 pub type Timestamp = time::OffsetDateTime;

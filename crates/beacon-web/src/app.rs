@@ -1,0 +1,84 @@
+//! Building and serving the app. `main` is a few lines; tests build the same
+//! router and serve it on port 0.
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::{csrf, email, metrics, public, routes, secure_headers, visitor};
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use beacon_db::Db;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, clock: Clock) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+pub fn build_router(state: AppState) -> Router {
+    routes::router()
+        .fallback(public::not_found)
+        .layer(from_fn(csrf::guard))
+        .layer(from_fn_with_state(state.clone(), visitor::resolve))
+        .layer(CatchPanicLayer::new())
+        .layer(from_fn(public::error_pages))
+        .layer(from_fn(secure_headers::apply))
+        .layer(from_fn_with_state(state.metrics.clone(), metrics::record))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serve until `shutdown` resolves, then finish the requests in flight.
+/// Background work (the outbox sender, session clean-up) runs beside it.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let background = tokio::spawn(background_work(state.clone()));
+    let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    background.abort();
+    result
+}
+
+async fn background_work(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
+    let mut ticks: u64 = 0;
+    loop {
+        tick.tick().await;
+        ticks += 1;
+        if let Some(smtp) = &state.config.smtp {
+            if let Err(e) = email::drain_outbox(&state.db, smtp, &state.clock).await {
+                tracing::warn!(error = %e, "outbox: could not drain");
+            }
+        }
+        // Hourly: forget expired sessions and old attempt counts.
+        if ticks % 720 == 1 {
+            if let Err(e) = crate::account::purge_expired(&state).await {
+                tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+        }
+    }
+}

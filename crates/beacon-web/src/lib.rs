@@ -1,0 +1,36 @@
+//! Beacon's web app. Routers are grouped by feature (`account`, `admin`,
+//! `sector`, `public`, `ops`); every route is declared in [`routes`] with the
+//! access it needs, which is enforced by one middleware and checked by the
+//! role × route × organisation matrix in the tests.
+//!
+//! A request passes through: tracing and metrics → security headers → the
+//! visitor (session, language, CSRF token) → the CSRF guard for anything that
+//! changes state → routing → the route's access rule → the handler, which
+//! parses its form into domain types, calls `beacon-db`, and renders a page.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+mod account;
+mod admin;
+pub mod app;
+pub mod clock;
+pub mod config;
+mod csrf;
+pub mod email;
+mod error;
+mod forms;
+pub mod i18n;
+mod metrics;
+mod ops;
+pub mod password;
+mod public;
+pub mod routes;
+mod sector;
+mod secure_headers;
+mod shell;
+mod tokens;
+mod visitor;
+
+pub use app::{AppState, build_router, serve};
+pub use clock::Clock;
+pub use config::{Config, SmtpConfig};
+pub use error::AppError;

@@ -1,0 +1,9 @@
+//! The `beacon` command line, as a library so the integration tests can seed
+//! the demo and start the server exactly as the binary does.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod admin;
+pub mod cli;
+pub mod demo;
+pub mod logging;
+pub mod server;
