@@ -446,6 +446,18 @@ impl<'a, M: Model> Ssp<'a, M> {
                 free.push(p);
             }
         }
+        // JV run two rounds; more keep paying while each places a good share of those
+        // left, and cost little next to a shortest-path phase.
+        for _ in 0..8 {
+            let before = free.len();
+            if before == 0 {
+                break;
+            }
+            free = self.reduce_rows(free)?;
+            if free.len() * 20 > before * 19 {
+                break;
+            }
+        }
         while !free.is_empty() {
             self.shortest_paths_from(&free)?;
             free.retain(|&p| !self.augment_from(p as usize));
@@ -505,6 +517,140 @@ impl<'a, M: Model> Ssp<'a, M> {
             None if self.model.unplaced().is_some() => Ok(false),
             None => Err(AssignError::Infeasible),
         }
+    }
+
+    /// Augmenting row reduction (Jonker–Volgenant), generalised to posts with capacities.
+    ///
+    /// A free person takes their cheapest column. If it is full, its potential drops by as
+    /// much as keeps the dual feasible, up to the gap to the person's second choice, and
+    /// the occupant most ready to leave is displaced and bids next. Every step keeps the
+    /// dual feasible and held pairs tight, so the exact phase that follows starts from
+    /// here; it only does the cheap part of the work sooner. The work is bounded as in JV,
+    /// since ties can make bids go round in circles.
+    fn reduce_rows(&mut self, free: Vec<u32>) -> Result<Vec<u32>, AssignError> {
+        let mut list = free;
+        let mut current = 0usize;
+        let mut left = Vec::new();
+        let mut count = 0usize;
+        let limit = self.problem.persons.max(1);
+        while current < list.len() {
+            count += 1;
+            let i = list[current] as usize;
+            current += 1;
+            let mut first: Option<(M::C, usize, M::C)> = None;
+            let mut second: Option<(M::C, usize, M::C)> = None;
+            for k in 0..self.column_count(i) {
+                let (j, c) = self.column_of(i, k);
+                let r = c - self.v[j];
+                match first {
+                    Some((u1, _, _)) if r >= u1 => {
+                        if second.is_none_or(|(u2, _, _)| r < u2) {
+                            second = Some((r, j, c));
+                        }
+                    }
+                    _ => {
+                        second = first;
+                        first = Some((r, j, c));
+                    }
+                }
+            }
+            let Some((u1, j1, c1)) = first else {
+                return Err(AssignError::Infeasible);
+            };
+            if self.has_room(j1) {
+                self.join(j1, i as u32, c1);
+                continue;
+            }
+            let Some((leaver, others)) = self.leaver(j1) else {
+                // A closed post: nobody to displace.
+                left.push(i as u32);
+                continue;
+            };
+            // How far the post's potential may drop: to the bidder's second choice, but
+            // not past what the occupants who stay can absorb.
+            let mut delta = second.map(|(u2, _, _)| u2 - u1);
+            if let Some(o) = others {
+                delta = Some(delta.map_or(o, |d| if o < d { o } else { d }));
+            }
+            // An unbounded drop means nobody else can use the post: no price to set.
+            let delta = delta.filter(|d| !d.is_forbidden());
+            let within_budget = count < current.saturating_mul(limit);
+            match delta {
+                Some(d) if within_budget && d > M::C::ZERO => {
+                    self.v[j1] = self.v[j1] - d;
+                    self.displace(j1, leaver, i, c1);
+                    // The displaced bids next, while prices are fresh (JV's order).
+                    current -= 1;
+                    list[current] = leaver as u32;
+                }
+                _ => {
+                    // A tie: no price moves. Take the second choice if it has room,
+                    // otherwise take the first and leave the displaced for later.
+                    if let Some((_, j2, c2)) =
+                        second.filter(|&(u2, j2, _)| u2 == u1 && self.has_room(j2))
+                    {
+                        self.join(j2, i as u32, c2);
+                    } else if delta.is_some() || others.is_none() {
+                        self.displace(j1, leaver, i, c1);
+                        left.push(leaver as u32);
+                    } else {
+                        left.push(i as u32);
+                    }
+                }
+            }
+        }
+        Ok(left)
+    }
+
+    /// The occupant of full post `j` most ready to leave: the one whose reduced cost would
+    /// rise least before another column suits them as well. Returns who they are and the
+    /// smallest slack among the others (`None` when alone).
+    fn leaver(&self, j: usize) -> Option<(usize, Option<M::C>)> {
+        let lo = self.slot_start[j];
+        let hi = lo + self.load[j] as usize;
+        let mut best: Option<(M::C, usize)> = None;
+        let mut runner_up: Option<M::C> = None;
+        let single = hi - lo == 1;
+        for s in lo..hi {
+            let m = self.members[s] as usize;
+            // Alone, the occupant leaves whatever their slack: no need to compute it.
+            let slack = if single {
+                M::C::ZERO
+            } else {
+                let own = self.assigned_cost[m] - self.v[j];
+                let mut alt = M::C::FORBIDDEN;
+                for k in 0..self.column_count(m) {
+                    let (jj, c) = self.column_of(m, k);
+                    if jj != j {
+                        let r = c - self.v[jj];
+                        if r < alt {
+                            alt = r;
+                        }
+                    }
+                }
+                if alt.is_forbidden() { alt } else { alt - own }
+            };
+            match best {
+                None => best = Some((slack, m)),
+                Some((b, _)) if slack < b => {
+                    runner_up = Some(b);
+                    best = Some((slack, m));
+                }
+                Some(_) => {
+                    if runner_up.is_none_or(|r| slack < r) {
+                        runner_up = Some(slack);
+                    }
+                }
+            }
+        }
+        let (_, m) = best?;
+        Some((m, runner_up))
+    }
+
+    fn displace(&mut self, j: usize, leaver: usize, bidder: usize, cost: M::C) {
+        self.leave(j, leaver as u32);
+        self.assigned[leaver] = NONE;
+        self.join(j, bidder as u32, cost);
     }
 
     /// The reduced cost of `person`'s pair with column `j` costing `c`.

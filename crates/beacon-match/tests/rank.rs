@@ -30,7 +30,7 @@ fn naive(
 
 fn case(
     max_strengths: usize,
-) -> impl Strategy<Value = (Vec<Vec<u8>>, Vec<DesiredStrength>, usize, u64)> {
+) -> impl Strategy<Value = (usize, Vec<Vec<u8>>, Vec<DesiredStrength>, usize, u64)> {
     (1usize..=max_strengths, 0usize..3000).prop_flat_map(|(s, n)| {
         (
             prop::collection::vec(prop::collection::vec(0u8..=5, s), n),
@@ -38,7 +38,7 @@ fn case(
             0usize..40,
             any::<u64>(),
         )
-            .prop_map(|(rows, wanted, k, mask)| {
+            .prop_map(move |(rows, wanted, k, mask)| {
                 let wanted = wanted
                     .into_iter()
                     .map(|(strength, level, weight)| DesiredStrength {
@@ -47,7 +47,7 @@ fn case(
                         weight,
                     })
                     .collect();
-                (rows, wanted, k, mask)
+                (s, rows, wanted, k, mask)
             })
     })
 }
@@ -56,8 +56,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn top_k_matches_sorting_everyone((rows, wanted, k, mask) in case(40)) {
-        let strengths = rows.first().map_or(1, Vec::len);
+    fn top_k_matches_sorting_everyone((strengths, rows, wanted, k, mask) in case(40)) {
         let m = StrengthMatrix::from_people(strengths, rows.iter().map(Vec::as_slice)).unwrap();
         let all = |_: usize| true;
         prop_assert_eq!(top_k_by_strengths(&m, &wanted, k, None).unwrap(), naive(&rows, &wanted, k, &all));
@@ -67,8 +66,7 @@ proptest! {
 
     /// Past 51 wanted strengths the totals no longer fit 16 bits; the wide path must agree.
     #[test]
-    fn wide_totals_are_exact((rows, wanted, k, _) in case(70)) {
-        let strengths = rows.first().map_or(1, Vec::len);
+    fn wide_totals_are_exact((strengths, rows, wanted, k, _) in case(70)) {
         let m = StrengthMatrix::from_people(strengths, rows.iter().map(Vec::as_slice)).unwrap();
         let mut many = wanted.clone();
         many.extend(wanted.iter().copied());
