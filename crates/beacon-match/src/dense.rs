@@ -243,6 +243,64 @@ struct Jv<'a, C> {
     y: Vec<usize>,
     v: Vec<C>,
     free: Vec<usize>,
+    has_forbidden: bool,
+}
+
+enum Scan {
+    /// A free column reached at the current minimum distance: the path ends there.
+    Sink(usize),
+    /// The new end of the settled-but-unscanned batch.
+    Settled(usize),
+}
+
+/// Relaxes the columns not yet settled, `cols[hi..]`, through row `i` (reached at `mind`,
+/// with `h` its reduced offset), moving any that reach `mind` into the batch to scan.
+///
+/// This loop is where a dense solve spends its time, so it indexes without bounds checks;
+/// `FORBIDDEN` is a parameter so that matrices without forbidden pairs pay nothing for
+/// them.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn scan<C: Cost, const FORBIDDEN: bool>(
+    row: &[C],
+    v: &[C],
+    y: &[usize],
+    d: &mut [C],
+    pred: &mut [usize],
+    cols: &mut [usize],
+    i: usize,
+    h: C,
+    mind: C,
+    mut hi: usize,
+) -> Scan {
+    let m = cols.len();
+    assert!(row.len() == m && v.len() == m && y.len() == m && d.len() == m && pred.len() == m);
+    for k in hi..m {
+        // SAFETY: `k < m`, and `cols` is a permutation of `0..m` (it starts as the
+        // identity and is only ever permuted by swaps), so `jk < m`; every slice indexed
+        // by `jk` has length `m`, as asserted above.
+        unsafe {
+            let jk = *cols.get_unchecked(k);
+            let c = *row.get_unchecked(jk);
+            if FORBIDDEN && c.is_forbidden() {
+                continue;
+            }
+            let r = c - *v.get_unchecked(jk) - h;
+            if r < *d.get_unchecked(jk) {
+                *d.get_unchecked_mut(jk) = r;
+                *pred.get_unchecked_mut(jk) = i;
+                if r == mind {
+                    if *y.get_unchecked(jk) == NONE {
+                        return Scan::Sink(jk);
+                    }
+                    *cols.get_unchecked_mut(k) = *cols.get_unchecked(hi);
+                    *cols.get_unchecked_mut(hi) = jk;
+                    hi += 1;
+                }
+            }
+        }
+    }
+    Scan::Settled(hi)
 }
 
 impl<'a, C: Cost> Jv<'a, C> {
@@ -255,6 +313,7 @@ impl<'a, C: Cost> Jv<'a, C> {
             y: vec![NONE; m],
             v: vec![C::ZERO; m],
             free: Vec::new(),
+            has_forbidden: cost.iter().any(|c| c.is_forbidden()),
         }
     }
 
@@ -270,10 +329,11 @@ impl<'a, C: Cost> Jv<'a, C> {
         let mut min_row = vec![NONE; n];
         let mut col_min = vec![C::FORBIDDEN; n];
         for i in 0..n {
-            for (j, &c) in self.row(i).iter().enumerate() {
-                if !c.is_forbidden() && c < col_min[j] {
-                    col_min[j] = c;
-                    min_row[j] = i;
+            // A forbidden entry is the largest value there is, so it never wins a minimum.
+            for ((&c, best), who) in self.row(i).iter().zip(&mut col_min).zip(&mut min_row) {
+                if c < *best {
+                    *best = c;
+                    *who = i;
                 }
             }
         }
@@ -332,11 +392,11 @@ impl<'a, C: Cost> Jv<'a, C> {
             let mut u1 = C::FORBIDDEN;
             let mut j2 = NONE;
             let mut u2 = C::FORBIDDEN;
-            for (j, &c) in self.row(free_i).iter().enumerate() {
+            for (j, (&c, &vj)) in self.row(free_i).iter().zip(&self.v).enumerate() {
                 if c.is_forbidden() {
                     continue;
                 }
-                let r = c - self.v[j];
+                let r = c - vj;
                 if j2 == NONE || r < u2 {
                     if j1 != NONE && r >= u1 {
                         u2 = r;
@@ -466,26 +526,14 @@ impl<'a, C: Cost> Jv<'a, C> {
             let i = self.y[j];
             let row = self.row(i);
             let h = row[j] - self.v[j] - mind;
-            let mut k = hi;
-            while k < m {
-                let jk = cols[k];
-                let c = row[jk];
-                if !c.is_forbidden() {
-                    let r = c - self.v[jk] - h;
-                    if r < d[jk] {
-                        d[jk] = r;
-                        pred[jk] = i;
-                        if r == mind {
-                            if self.y[jk] == NONE {
-                                break 'search jk;
-                            }
-                            cols[k] = cols[hi];
-                            cols[hi] = jk;
-                            hi += 1;
-                        }
-                    }
-                }
-                k += 1;
+            let scanned = if self.has_forbidden {
+                scan::<C, true>(row, &self.v, &self.y, d, pred, cols, i, h, mind, hi)
+            } else {
+                scan::<C, false>(row, &self.v, &self.y, d, pred, cols, i, h, mind, hi)
+            };
+            match scanned {
+                Scan::Sink(jk) => break 'search jk,
+                Scan::Settled(new_hi) => hi = new_hi,
             }
         };
         for &j in &cols[..n_ready] {
