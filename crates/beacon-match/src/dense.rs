@@ -275,6 +275,8 @@ fn scan<C: Cost, const FORBIDDEN: bool>(
 ) -> Scan {
     let m = cols.len();
     assert!(row.len() == m && v.len() == m && y.len() == m && d.len() == m && pred.len() == m);
+    // The range is fixed on entry; moving `hi` only gathers the new minima at its front.
+    #[allow(clippy::mut_range_bound)]
     for k in hi..m {
         // SAFETY: `k < m`, and `cols` is a permutation of `0..m` (it starts as the
         // identity and is only ever permuted by swaps), so `jk < m`; every slice indexed
