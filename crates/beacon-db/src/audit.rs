@@ -213,3 +213,8 @@ pub async fn sector_events<C: ConnectionTrait>(
         .await?;
     Ok(rows.into_iter().map(AuditEntry::from).collect())
 }
+
+/// How many events there are in all.
+pub async fn total<C: ConnectionTrait>(conn: &C) -> Result<u64, DbError> {
+    Ok(audit_event::Entity::find().count(conn).await?)
+}

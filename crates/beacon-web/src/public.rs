@@ -37,9 +37,11 @@ pub fn page(template: &impl Template) -> Result<Response, AppError> {
 
 /// The path and query as the visitor asked for them, minus any `lang`.
 pub fn here(uri: &OriginalUri) -> String {
-    let path = uri.path();
-    let query: Vec<_> = uri
-        .query()
+    without_lang(uri.path(), uri.query())
+}
+
+fn without_lang(path: &str, query: Option<&str>) -> String {
+    let query: Vec<_> = query
         .map(|q| {
             form_urlencoded::parse(q.as_bytes())
                 .filter(|(k, _)| k != "lang")
@@ -197,46 +199,20 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"));
-    let path_and_query = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
+    let path_and_query = without_lang(request.uri().path(), request.uri().query());
     let fallback_lang = cookie(request.headers(), LANG_COOKIE)
         .and_then(|c| Lang::parse(&c))
         .unwrap_or_default();
     let is_get = request.method() == Method::GET;
     let response = next.run(request).await;
-    let marker = response.extensions().get::<ErrorMarker>().cloned();
     let status = response.status();
-    let error_kind = match &marker {
-        Some(ErrorMarker(e)) => Some(e.clone()),
+    let error = match response.extensions().get::<ErrorMarker>() {
+        Some(ErrorMarker(e)) => e.clone(),
         // A panic caught below arrives as a bare 500.
         None if status == StatusCode::INTERNAL_SERVER_ERROR => {
-            Some(std::sync::Arc::new(AppError::Internal("panic".into())))
+            std::sync::Arc::new(AppError::Internal("panic".into()))
         }
-        None => None,
-    };
-    let Some(error) = error_kind else {
-        return response;
-    };
-    if matches!(*error, AppError::SignInRequired) && !wants_json {
-        let target = if is_get && path_and_query.starts_with('/') {
-            let mut q = form_urlencoded::Serializer::new(String::new());
-            q.append_pair("next", &path_and_query);
-            format!("/sign-in?{}", q.finish())
-        } else {
-            "/sign-in".to_owned()
-        };
-        return Redirect::to(&target).into_response();
-    }
-    let key = match *error {
-        AppError::SignInRequired => "error.sign_in",
-        AppError::Forbidden => "error.forbidden",
-        AppError::CrossSite => "error.cross_site",
-        AppError::NotFound => "error.not_found",
-        AppError::BadRequest(_) => "error.bad_request",
-        AppError::Internal(_) => "error.internal",
+        None => return response,
     };
     let visitor = response
         .extensions()
@@ -247,8 +223,52 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
             csrf_token: String::new(),
             signed_in: None,
         });
+    let request = Failed {
+        status,
+        wants_json,
+        is_get,
+        path_and_query,
+    };
+    let mut page = error_response(&request, &error, &visitor);
+    // Cookies set on the way in (a language choice, a new visitor's CSRF
+    // token) must survive the page being replaced.
+    for cookie in response.headers().get_all(header::SET_COOKIE) {
+        page.headers_mut()
+            .append(header::SET_COOKIE, cookie.clone());
+    }
+    page
+}
+
+/// What the error page needs to know about the request that failed.
+struct Failed {
+    status: StatusCode,
+    wants_json: bool,
+    is_get: bool,
+    path_and_query: String,
+}
+
+fn error_response(failed: &Failed, error: &AppError, visitor: &Visitor) -> Response {
+    if matches!(error, AppError::SignInRequired) && !failed.wants_json {
+        let target = if failed.is_get && failed.path_and_query.starts_with('/') {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            q.append_pair("next", &failed.path_and_query);
+            format!("/sign-in?{}", q.finish())
+        } else {
+            "/sign-in".to_owned()
+        };
+        return Redirect::to(&target).into_response();
+    }
+    let key = match error {
+        AppError::SignInRequired => "error.sign_in",
+        AppError::Forbidden => "error.forbidden",
+        AppError::CrossSite => "error.cross_site",
+        AppError::NotFound => "error.not_found",
+        AppError::BadRequest(_) => "error.bad_request",
+        AppError::Internal(_) => "error.internal",
+    };
     let lang = visitor.lang;
-    if wants_json {
+    let status = failed.status;
+    if failed.wants_json {
         let body = json!({
             "type": "about:blank",
             "title": lang.t(&format!("{key}.title")),
@@ -262,7 +282,11 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
         );
         return out;
     }
-    let shell = Shell::new(&visitor, &path_and_query, lang.t(&format!("{key}.title")));
+    let shell = Shell::new(
+        visitor,
+        &failed.path_and_query,
+        lang.t(&format!("{key}.title")),
+    );
     match (ErrorPage { shell, key }).render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, "Sorry, there is a problem with the service.").into_response(),

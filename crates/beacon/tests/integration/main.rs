@@ -1,0 +1,13 @@
+//! Beacon's integration suite: the real app on port 0 with its own database.
+//! Every scenario runs twice, on SQLite and on PostgreSQL (a fresh database
+//! per test at `BEACON_TEST_POSTGRES`, default postgres://postgres@127.0.0.1:5432).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod csrf;
+mod email;
+mod matrix;
+mod ops;
