@@ -25,6 +25,11 @@ pub trait Cost:
     /// Marks a pair that may not be assigned in a dense matrix; never a valid cost.
     const FORBIDDEN: Self;
     fn is_forbidden(self) -> bool;
+    /// Whether a cost that is not forbidden is one the solvers accept: for integers, small
+    /// enough that no sum overflows; for floats, a number below infinity.
+    fn in_range(self) -> bool;
+    /// The bound `in_range` enforces on integers, reported in errors.
+    const RANGE_LIMIT: Option<i64> = None;
     /// Lossy conversion for display (JSON output, ratios); never used for decisions.
     fn to_f64(self) -> f64;
 }
@@ -36,6 +41,11 @@ impl Cost for i64 {
     fn is_forbidden(self) -> bool {
         self == i64::MAX
     }
+    #[inline(always)]
+    fn in_range(self) -> bool {
+        self.unsigned_abs() <= MAX_ABS_I64_COST as u64
+    }
+    const RANGE_LIMIT: Option<i64> = Some(MAX_ABS_I64_COST);
     fn to_f64(self) -> f64 {
         self as f64
     }
@@ -47,6 +57,11 @@ impl Cost for f64 {
     #[inline(always)]
     fn is_forbidden(self) -> bool {
         self == f64::INFINITY
+    }
+    #[inline(always)]
+    fn in_range(self) -> bool {
+        // Rejects NaN and minus infinity: no cost can be better than every other.
+        self > f64::NEG_INFINITY
     }
     fn to_f64(self) -> f64 {
         self

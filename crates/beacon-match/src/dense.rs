@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::AssignError;
-use crate::cost::{Cost, MAX_ABS_I64_COST, MAX_I64_DIMENSION};
+use crate::cost::{Cost, MAX_I64_DIMENSION};
 
 const NONE: usize = usize::MAX;
 
@@ -108,7 +108,7 @@ pub fn solve_dense<C: Cost>(
     matrix: &Matrix<C>,
     sense: Sense,
 ) -> Result<DenseAssignment<C>, AssignError> {
-    validate(matrix)?;
+    let has_forbidden = validate(matrix)?;
     let transposed = matrix.rows > matrix.cols;
     let (n, m) = if transposed {
         (matrix.cols, matrix.rows)
@@ -147,7 +147,7 @@ pub fn solve_dense<C: Cost>(
         }
         Cow::Owned(w)
     };
-    let mut jv = Jv::new(&work, n, m);
+    let mut jv = Jv::new(&work, n, m, has_forbidden);
     if n == m {
         jv.column_reduction()?;
         for _ in 0..2 {
@@ -190,46 +190,34 @@ pub fn solve_dense<C: Cost>(
     })
 }
 
-fn validate<C: Cost>(matrix: &Matrix<C>) -> Result<(), AssignError> {
-    for (k, &c) in matrix.data.iter().enumerate() {
-        if c.is_forbidden() {
-            continue;
-        }
-        // NaN, or an infinity on the wrong side: no cost can be better than every other.
-        #[allow(clippy::eq_op)]
-        if c != c || (-c).is_forbidden() || c - c != C::ZERO {
-            return Err(AssignError::InvalidCost {
-                row: k / matrix.cols.max(1),
-                col: k % matrix.cols.max(1),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Range checks that only integer costs need: they keep every sum inside `i64`.
-pub(crate) fn check_i64_range(matrix: &Matrix<i64>) -> Result<(), AssignError> {
-    if matrix.rows > MAX_I64_DIMENSION || matrix.cols > MAX_I64_DIMENSION {
+/// Checks every cost in one pass (it is a fair share of a fast solve) and says whether
+/// any pair is forbidden.
+fn validate<C: Cost>(matrix: &Matrix<C>) -> Result<bool, AssignError> {
+    if C::RANGE_LIMIT.is_some()
+        && (matrix.rows > MAX_I64_DIMENSION || matrix.cols > MAX_I64_DIMENSION)
+    {
         return Err(AssignError::TooLarge);
     }
+    let mut forbidden = false;
     for (k, &c) in matrix.data.iter().enumerate() {
-        if !c.is_forbidden() && c.unsigned_abs() > MAX_ABS_I64_COST as u64 {
-            return Err(AssignError::CostOutOfRange {
-                row: k / matrix.cols,
-                col: k % matrix.cols,
-                limit: MAX_ABS_I64_COST,
+        if c.is_forbidden() {
+            forbidden = true;
+        } else if !c.in_range() {
+            let (row, col) = (k / matrix.cols, k % matrix.cols);
+            return Err(match C::RANGE_LIMIT {
+                Some(limit) => AssignError::CostOutOfRange { row, col, limit },
+                None => AssignError::InvalidCost { row, col },
             });
         }
     }
-    Ok(())
+    Ok(forbidden)
 }
 
-/// Solves an integer problem after checking that no intermediate sum can overflow.
+/// Solves an integer problem; costs beyond ±2^40 are refused so no sum can overflow.
 pub fn solve_dense_i64(
     matrix: &Matrix<i64>,
     sense: Sense,
 ) -> Result<DenseAssignment<i64>, AssignError> {
-    check_i64_range(matrix)?;
     solve_dense(matrix, sense)
 }
 
@@ -306,7 +294,7 @@ fn scan<C: Cost, const FORBIDDEN: bool>(
 }
 
 impl<'a, C: Cost> Jv<'a, C> {
-    fn new(cost: &'a [C], n: usize, m: usize) -> Self {
+    fn new(cost: &'a [C], n: usize, m: usize, has_forbidden: bool) -> Self {
         Self {
             cost,
             n,
@@ -315,7 +303,7 @@ impl<'a, C: Cost> Jv<'a, C> {
             y: vec![NONE; m],
             v: vec![C::ZERO; m],
             free: Vec::new(),
-            has_forbidden: cost.iter().any(|c| c.is_forbidden()),
+            has_forbidden,
         }
     }
 

@@ -81,6 +81,9 @@ impl Cost for TierCost {
     fn is_forbidden(self) -> bool {
         self == Self::FORBIDDEN
     }
+    fn in_range(self) -> bool {
+        true
+    }
     fn to_f64(self) -> f64 {
         self.score as f64
     }

@@ -159,3 +159,47 @@ fn more_people_than_places_is_infeasible_when_all_must_be_placed() {
     assert_eq!(sol.pairs.len(), 2);
     verify_sparse_by_tier(&p, &sol).unwrap();
 }
+
+/// Larger instances than brute force can check, against the dense solver: they exercise the
+/// row reductions and many-person phases that tiny instances never reach.
+#[test]
+fn medium_instances_agree_with_the_dense_solver() {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (n, degree, max_cost) in [(300, 5, 10), (300, 12, 1000), (500, 30, 3), (200, 200, 100)] {
+        let mut dense = vec![i64::MAX; n * n];
+        let mut edges = Vec::new();
+        for i in 0..n {
+            let mut posts = std::collections::BTreeSet::from([i]);
+            while posts.len() < degree {
+                posts.insert((next() % n as u64) as usize);
+            }
+            for j in posts {
+                let c = (next() % max_cost + 1) as i64;
+                dense[i * n + j] = c;
+                edges.push(Edge {
+                    person: i as u32,
+                    post: j as u32,
+                    cost: c,
+                });
+            }
+        }
+        for sense in [Sense::Minimise, Sense::Maximise] {
+            let m = Matrix::new(n, n, dense.clone()).unwrap();
+            let p = SparseProblem::new(n, n, edges.clone(), sense).unwrap();
+            let want = solve_dense_i64(&m, sense).unwrap().objective;
+            let all = solve_all(&p).unwrap();
+            assert_eq!(all.objective, want, "n {n} degree {degree}");
+            verify_sparse_all(&p, &all).unwrap();
+            // With room for everyone the tiered solver places everyone at the same optimum.
+            let by_tier = solve_by_tier(&p).unwrap();
+            assert_eq!((by_tier.pairs.len(), by_tier.objective), (n, want));
+            verify_sparse_by_tier(&p, &by_tier).unwrap();
+        }
+    }
+}
