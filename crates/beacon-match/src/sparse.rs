@@ -653,16 +653,6 @@ impl<'a, M: Model> Ssp<'a, M> {
         self.join(j, bidder as u32, cost);
     }
 
-    /// The reduced cost of `person`'s pair with column `j` costing `c`.
-    #[inline(always)]
-    fn reduced(&self, person: usize, j: usize, c: M::C) -> M::C {
-        let u = match self.assigned[person] {
-            NONE => self.u_free[person],
-            k => self.assigned_cost[person] - self.v[k as usize],
-        };
-        c - u - self.v[j]
-    }
-
     /// Each of `person`'s columns as `(column, cost)`, the "unplaced" column last.
     #[inline(always)]
     fn column_count(&self, person: usize) -> usize {
@@ -760,24 +750,40 @@ impl<'a, M: Model> Ssp<'a, M> {
     /// `floor`, which no other column can beat, to end the search early.
     #[inline]
     fn scan_person(&mut self, person: usize, base: M::C, floor: Option<M::C>) -> Option<usize> {
+        let problem = self.problem;
         let own = self.assigned[person] as usize;
-        for k in 0..self.column_count(person) {
-            let (j, c) = self.column_of(person, k);
+        let range = problem.start[person]..problem.start[person + 1];
+        for (&j, &raw) in problem.post[range.clone()].iter().zip(&problem.cost[range]) {
+            let j = j as usize;
             if self.state[j] == SETTLED || j == own {
                 continue;
             }
-            let nd = base + c - self.v[j];
-            if nd < self.d[j] {
-                if self.state[j] == UNSEEN {
-                    self.state[j] = LABELLED;
-                    self.touched.push(j as u32);
-                }
-                self.d[j] = nd;
-                if floor.is_some_and(|f| nd <= f) && self.has_room(j) {
-                    return Some(j);
-                }
-                self.heap.push(nd, j as u32);
+            let c = self.model.edge(person, problem.min_form(raw));
+            if let Some(found) = self.relax(j, base + c - self.v[j], floor) {
+                return Some(found);
             }
+        }
+        if let Some(c) = self.model.unplaced() {
+            let j = problem.posts + person;
+            if self.state[j] != SETTLED && j != own {
+                return self.relax(j, base + c - self.v[j], floor);
+            }
+        }
+        None
+    }
+
+    #[inline(always)]
+    fn relax(&mut self, j: usize, nd: M::C, floor: Option<M::C>) -> Option<usize> {
+        if nd < self.d[j] {
+            if self.state[j] == UNSEEN {
+                self.state[j] = LABELLED;
+                self.touched.push(j as u32);
+            }
+            self.d[j] = nd;
+            if floor.is_some_and(|f| nd <= f) && self.has_room(j) {
+                return Some(j);
+            }
+            self.heap.push(nd, j as u32);
         }
         None
     }
@@ -794,9 +800,15 @@ impl<'a, M: Model> Ssp<'a, M> {
         let mut stack: Vec<(usize, usize)> = vec![(start, NONE as usize)];
         while let Some(&(x, _)) = stack.last() {
             let mut next = None;
-            while self.arc[x] < self.column_count(x) {
+            let own = self.assigned[x] as usize;
+            let u = match self.assigned[x] {
+                NONE => self.u_free[x],
+                k => self.assigned_cost[x] - self.v[k as usize],
+            };
+            let count = self.column_count(x);
+            while self.arc[x] < count {
                 let (j, c) = self.column_of(x, self.arc[x]);
-                if j == self.assigned[x] as usize || self.reduced(x, j, c) != M::C::ZERO {
+                if j == own || c - u - self.v[j] != M::C::ZERO {
                     self.arc[x] += 1;
                     continue;
                 }
