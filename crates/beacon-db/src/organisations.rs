@@ -37,8 +37,10 @@ impl TryFrom<organisation::Model> for Organisation {
     }
 }
 
-pub async fn create(
-    db: &DatabaseConnection,
+/// Create an organisation inside the caller's transaction, so that whatever
+/// must come with it (its first administrator's invitation) lands with it or not at all.
+pub async fn create<C: ConnectionTrait>(
+    txn: &C,
     actor: &Actor,
     now: Timestamp,
     name: &OrgName,
@@ -52,7 +54,6 @@ pub async fn create(
         kind,
         created_at: now,
     };
-    let txn = db.begin().await?;
     organisation::Entity::insert(organisation::ActiveModel {
         id: Set(org.id.uuid()),
         slug: Set(org.slug.clone()),
@@ -60,20 +61,20 @@ pub async fn create(
         kind: Set(kind.key().to_owned()),
         created_at: Set(now),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await
     .map_err(DbError::unique("organisation"))?;
     // The creation is sector business: it is logged outside any tenant, and
     // again inside the new organisation so its own admins can see where it began.
     audit::record(
-        &txn,
+        txn,
         now,
         actor,
         Change::new("organisation.create", "organisation", org.id).after(&org),
     )
     .await?;
     audit::record(
-        &txn,
+        txn,
         now,
         actor,
         Change::new("organisation.create", "organisation", org.id)
@@ -81,7 +82,6 @@ pub async fn create(
             .after(&org),
     )
     .await?;
-    txn.commit().await?;
     Ok(org)
 }
 

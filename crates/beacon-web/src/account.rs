@@ -4,6 +4,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors, notice};
 use crate::i18n::tf;
+use crate::limits::{Guarded, PeerAddr, client_address, record_failure, within_limits};
 use crate::password;
 use crate::public::{here, page};
 use crate::routes::{Access, Route, route};
@@ -11,9 +12,8 @@ use crate::shell::Shell;
 use crate::tokens::{random_token, token_hash};
 use crate::visitor::{CSRF_COOKIE, SESSION_COOKIE, SignedIn, Visitor, expire_cookie, set_cookie};
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::header::SET_COOKIE;
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -24,7 +24,6 @@ use beacon_db::audit::Actor;
 use beacon_db::{TransactionTrait, attempts, outbox, people, sessions, tokens};
 use beacon_govuk::components::NotificationBanner;
 use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -87,92 +86,6 @@ pub fn routes() -> Vec<Route> {
             post(accept_invitation),
         ),
     ]
-}
-
-/// The socket peer's address, when the server was started with it (tests
-/// that call the router directly have none).
-pub struct PeerAddr(pub Option<SocketAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for PeerAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(PeerAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
-        ))
-    }
-}
-
-/// The client's address for rate limits. `X-Forwarded-For` is believed only
-/// from a configured proxy, so nobody can pick their own address (PROMISES.md 15).
-pub fn client_address(state: &AppState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
-    let Some(peer) = peer.map(|p| p.ip()) else {
-        return "unknown".into();
-    };
-    if !state.config.trusted_proxies.contains(&peer) {
-        return peer.to_string();
-    }
-    let forwarded = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    // The right-most address not added by one of our own proxies is the client.
-    forwarded
-        .iter()
-        .rev()
-        .find(|a| !state.config.trusted_proxies.contains(a))
-        .map_or_else(|| peer.to_string(), ToString::to_string)
-}
-
-/// Whether the account and address may try again, given recent failures.
-async fn within_limits(
-    state: &AppState,
-    kind: &str,
-    account: Option<&str>,
-    address: &str,
-) -> Result<bool, AppError> {
-    let since = state.clock.now() - state.config.attempts.window;
-    let account_failures = match account {
-        Some(a) => {
-            attempts::count_since(
-                state.db.conn(),
-                &format!("{kind}:{}", attempts::account_key(a)),
-                since,
-            )
-            .await?
-        }
-        None => 0,
-    };
-    let address_failures = attempts::count_since(
-        state.db.conn(),
-        &format!("{kind}:{}", attempts::address_key(address)),
-        since,
-    )
-    .await?;
-    Ok(state
-        .config
-        .attempts
-        .allows(account_failures, address_failures))
-}
-
-async fn record_failure(
-    state: &AppState,
-    kind: &str,
-    account: Option<&str>,
-    address: &str,
-) -> Result<(), AppError> {
-    let mut keys = vec![format!("{kind}:{}", attempts::address_key(address))];
-    if let Some(a) = account {
-        keys.push(format!("{kind}:{}", attempts::account_key(a)));
-    }
-    attempts::record(state.db.conn(), &keys, state.clock.now()).await?;
-    Ok(())
 }
 
 /// Start a session for `person` in a fresh id (never one the browser brought:
@@ -275,7 +188,7 @@ async fn sign_in(
     let address = client_address(&state, peer, &headers);
     let status;
     if let (Ok(email), true) = (&email, errors.is_empty()) {
-        if !within_limits(&state, "sign_in", Some(email.as_str()), &address).await? {
+        if !within_limits(&state, Guarded::SignIn, Some(email.as_str()), &address).await? {
             tracing::warn!(%address, "sign-in refused: too many failed attempts");
             errors.add("email", "sign_in.error.too_many");
             status = StatusCode::TOO_MANY_REQUESTS;
@@ -285,22 +198,20 @@ async fn sign_in(
                 Some(c) if !c.person.disabled => (c.password_hash, Some(c.person)),
                 _ => (None, None),
             };
-            if password::verify(form.password.clone(), stored).await {
-                if let Some(person) = person {
-                    attempts::clear(
-                        state.db.conn(),
-                        &format!("sign_in:{}", attempts::account_key(email.as_str())),
-                    )
-                    .await?;
-                    tracing::info!(person = %person.id, "signed in");
-                    let cookies = start_session(&state, &person).await?;
-                    return Ok(
-                        (cookies, Redirect::to(local_path(Some(&form.next)))).into_response()
-                    );
-                }
+            if password::verify(form.password.clone(), stored).await
+                && let Some(person) = person
+            {
+                attempts::clear(
+                    state.db.conn(),
+                    &Guarded::SignIn.account_key(email.as_str()),
+                )
+                .await?;
+                tracing::info!(person = %person.id, "signed in");
+                let cookies = start_session(&state, &person).await?;
+                return Ok((cookies, Redirect::to(local_path(Some(&form.next)))).into_response());
             }
             tracing::info!(%address, "sign-in failed");
-            record_failure(&state, "sign_in", Some(email.as_str()), &address).await?;
+            record_failure(&state, Guarded::SignIn, Some(email.as_str()), &address).await?;
             errors.add("email", "sign_in.error.wrong");
             status = StatusCode::UNAUTHORIZED;
         }
@@ -566,8 +477,21 @@ async fn request_reset(
     };
     let address = client_address(&state, peer, &headers);
     // Every request counts, so nobody can flood an inbox or the outbox.
-    if within_limits(&state, "reset", Some(email.as_str()), &address).await? {
-        record_failure(&state, "reset", Some(email.as_str()), &address).await?;
+    if within_limits(
+        &state,
+        Guarded::ResetRequest,
+        Some(email.as_str()),
+        &address,
+    )
+    .await?
+    {
+        record_failure(
+            &state,
+            Guarded::ResetRequest,
+            Some(email.as_str()),
+            &address,
+        )
+        .await?;
         if let Some(person) = people::by_email(state.db.conn(), &email)
             .await?
             .filter(|p| !p.disabled)
@@ -619,6 +543,19 @@ async fn request_reset(
         ],
         link: None,
     })
+}
+
+/// Someone is trying link after link from one address.
+fn too_many_link_attempts(visitor: &Visitor, uri: &OriginalUri) -> Result<Response, AppError> {
+    let lang = visitor.lang;
+    let shell = Shell::new(visitor, &here(uri), lang.t("link.too_many_title"));
+    let body = page(&MessagePage {
+        shell,
+        heading: lang.t("link.too_many_title").into(),
+        paragraphs: vec![lang.t("link.too_many_p1").into()],
+        link: None,
+    })?;
+    Ok((StatusCode::TOO_MANY_REQUESTS, body).into_response())
 }
 
 fn link_expired(visitor: &Visitor, uri: &OriginalUri) -> Result<Response, AppError> {
@@ -678,9 +615,15 @@ async fn reset_password(
     State(state): State<AppState>,
     visitor: Visitor,
     uri: OriginalUri,
+    PeerAddr(peer): PeerAddr,
+    headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let address = client_address(&state, peer, &headers);
+    if !within_limits(&state, Guarded::OneTimeLink, None, &address).await? {
+        return too_many_link_attempts(&visitor, &uri);
+    }
     let mut errors = FormErrors::new(visitor.lang);
     let Some(new_password) = check_new_password(&mut errors, &form) else {
         let mut response = reset_page(&visitor, &uri, &token, errors)?;
@@ -694,6 +637,7 @@ async fn reset_password(
         tokens::redeem(&txn, &token_hash(&token), TokenPurpose::PasswordReset, now).await?
     else {
         txn.rollback().await?;
+        record_failure(&state, Guarded::OneTimeLink, None, &address).await?;
         return link_expired(&visitor, &uri);
     };
     let person = redeemed.person.ok_or(AppError::NotFound)?;
@@ -789,9 +733,15 @@ async fn accept_invitation(
     State(state): State<AppState>,
     visitor: Visitor,
     uri: OriginalUri,
+    PeerAddr(peer): PeerAddr,
+    headers: HeaderMap,
     Path(token): Path<String>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let address = client_address(&state, peer, &headers);
+    if !within_limits(&state, Guarded::OneTimeLink, None, &address).await? {
+        return too_many_link_attempts(&visitor, &uri);
+    }
     let now = state.clock.now();
     let Some(invitation) = tokens::peek(
         state.db.conn(),
@@ -801,6 +751,7 @@ async fn accept_invitation(
     )
     .await?
     else {
+        record_failure(&state, Guarded::OneTimeLink, None, &address).await?;
         return link_expired(&visitor, &uri);
     };
     let email = Email::parse(&invitation.email)

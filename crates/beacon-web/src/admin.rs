@@ -5,6 +5,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors, notice};
 use crate::i18n::{Lang, tf};
+use crate::limits::{Guarded, PeerAddr, client_address, record_failure, within_limits};
 use crate::public::{here, page};
 use crate::routes::{Access, Route, route};
 use crate::shell::Shell;
@@ -12,7 +13,7 @@ use crate::tokens::{random_token, token_hash};
 use crate::visitor::{Tenant, Visitor};
 use askama::Template;
 use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use beacon_core::account::{Email, EmailError, TokenPurpose};
@@ -470,10 +471,10 @@ async fn invitations_page(
     tenant: &Tenant,
     uri: &OriginalUri,
     errors: FormErrors,
-    email: String,
-    role: String,
+    draft: InviteForm,
     notice_key: Option<&str>,
 ) -> Result<Response, AppError> {
+    let (email, role) = (draft.email, draft.role);
     let lang = visitor.lang;
     let sent = tokens::invitations(state.db.conn(), tenant.org).await?;
     let shell = Shell::new(visitor, &here(uri), lang.t("admin.invitations.title"))
@@ -505,14 +506,13 @@ async fn invitations(
         &tenant,
         &uri,
         FormErrors::new(visitor.lang),
-        String::new(),
-        String::new(),
+        InviteForm::default(),
         q.notice.as_deref(),
     )
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct InviteForm {
     #[serde(default)]
@@ -522,16 +522,27 @@ pub struct InviteForm {
 }
 
 /// Write an invitation and its email, in the caller's transaction.
+/// An invitation to write: who is invited, where, as what.
+pub(crate) struct Invitation<'a> {
+    pub org: OrgId,
+    pub org_name: &'a str,
+    pub email: &'a Email,
+    pub role: Role,
+}
+
 pub(crate) async fn send_invitation<C: ConnectionTrait>(
     txn: &C,
     state: &AppState,
     lang: Lang,
-    org: OrgId,
-    org_name: &str,
-    email: &Email,
-    role: Role,
+    invitation: Invitation<'_>,
     actor: &Actor,
 ) -> Result<(), AppError> {
+    let Invitation {
+        org,
+        org_name,
+        email,
+        role,
+    } = invitation;
     let token = random_token();
     let now = state.clock.now();
     tokens::insert(
@@ -581,10 +592,21 @@ async fn invite(
     visitor: Visitor,
     tenant: Tenant,
     uri: OriginalUri,
+    PeerAddr(peer): PeerAddr,
+    headers: HeaderMap,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, AppError> {
     tenant.require(Capability::ManagePeople)?;
     let mut errors = FormErrors::new(visitor.lang);
+    let address = client_address(&state, peer, &headers);
+    let sender = tenant.who.person.email.clone();
+    if !within_limits(&state, Guarded::Invitation, Some(&sender), &address).await? {
+        errors.add("email", "admin.invitations.error.too_many");
+        let mut response =
+            invitations_page(&state, &visitor, &tenant, &uri, errors, form, None).await?;
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(response);
+    }
     let email = Email::parse(&form.email);
     match &email {
         Err(EmailError::Missing) => errors.add("email", "admin.invitations.error.email_missing"),
@@ -596,26 +618,22 @@ async fn invite(
         errors.add("role", "admin.invitations.error.role_missing");
     }
     let (Ok(email), Ok(role), true) = (email, role, errors.is_empty()) else {
-        let mut response = invitations_page(
-            &state, &visitor, &tenant, &uri, errors, form.email, form.role, None,
-        )
-        .await?;
+        let mut response =
+            invitations_page(&state, &visitor, &tenant, &uri, errors, form, None).await?;
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
     let txn = state.db.conn().begin().await?;
-    send_invitation(
-        &txn,
-        &state,
-        visitor.lang,
-        tenant.org,
-        &tenant.organisation.name,
-        &email,
+    let invitation = Invitation {
+        org: tenant.org,
+        org_name: &tenant.organisation.name,
+        email: &email,
         role,
-        &tenant.who.actor(),
-    )
-    .await?;
+    };
+    send_invitation(&txn, &state, visitor.lang, invitation, &tenant.who.actor()).await?;
     txn.commit().await?;
+    // Every invitation sent counts towards the limit.
+    record_failure(&state, Guarded::Invitation, Some(&sender), &address).await?;
     Ok(Redirect::to("/admin/invitations?notice=invitation_sent").into_response())
 }
 

@@ -69,16 +69,16 @@ async fn background_work(state: AppState) {
     loop {
         tick.tick().await;
         ticks += 1;
-        if let Some(smtp) = &state.config.smtp {
-            if let Err(e) = email::drain_outbox(&state.db, smtp, &state.clock).await {
-                tracing::warn!(error = %e, "outbox: could not drain");
-            }
+        if let Some(smtp) = &state.config.smtp
+            && let Err(e) = email::drain_outbox(&state.db, smtp, &state.clock).await
+        {
+            tracing::warn!(error = %e, "outbox: could not drain");
         }
         // Hourly: forget expired sessions and old attempt counts.
-        if ticks % 720 == 1 {
-            if let Err(e) = crate::account::purge_expired(&state).await {
-                tracing::warn!(error = %e, "could not purge expired sessions");
-            }
+        if ticks % 720 == 1
+            && let Err(e) = crate::account::purge_expired(&state).await
+        {
+            tracing::warn!(error = %e, "could not purge expired sessions");
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod email;
 mod error;
 mod forms;
 pub mod i18n;
+mod limits;
 mod metrics;
 mod ops;
 pub mod password;

@@ -1,6 +1,6 @@
 //! Sector administration: creating organisations (each with a first admin,
 //! invited by email) and partnerships between them.
-use crate::admin::send_invitation;
+use crate::admin::{Invitation, send_invitation};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors, notice};
@@ -189,10 +189,10 @@ async fn create_organisation(
     } else {
         Slug::parse(&form.slug)
     };
-    if let Err(e) = &slug {
-        if name.is_ok() || e == &SlugError::Invalid {
-            errors.add("slug", "sector.organisation.error.slug");
-        }
+    if let Err(e) = &slug
+        && (name.is_ok() || e == &SlugError::Invalid)
+    {
+        errors.add("slug", "sector.organisation.error.slug");
     }
     let kind = form.kind.parse::<OrgKind>();
     if kind.is_err() {
@@ -212,15 +212,8 @@ async fn create_organisation(
         return organisation_page(&visitor, &uri, errors, form);
     };
     let actor = admin.actor();
-    let org = match organisations::create(
-        state.db.conn(),
-        &actor,
-        state.clock.now(),
-        &name,
-        &slug,
-        kind,
-    )
-    .await
+    let txn = state.db.conn().begin().await?;
+    let org = match organisations::create(&txn, &actor, state.clock.now(), &name, &slug, kind).await
     {
         Ok(org) => org,
         Err(DbError::Conflict(_)) => {
@@ -229,18 +222,13 @@ async fn create_organisation(
         }
         Err(e) => return Err(e.into()),
     };
-    let txn = state.db.conn().begin().await?;
-    send_invitation(
-        &txn,
-        &state,
-        visitor.lang,
-        org.id,
-        &org.name,
-        &email,
-        Role::Admin,
-        &actor,
-    )
-    .await?;
+    let invitation = Invitation {
+        org: org.id,
+        org_name: &org.name,
+        email: &email,
+        role: Role::Admin,
+    };
+    send_invitation(&txn, &state, visitor.lang, invitation, &actor).await?;
     txn.commit().await?;
     Ok(Redirect::to("/sector?notice=organisation_created").into_response())
 }

@@ -101,7 +101,9 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<ExitCode> {
             let kind: OrgKind = kind
                 .parse()
                 .map_err(|()| anyhow::anyhow!("kind must be council or partner"))?;
-            let org = organisations::create(db.conn(), &actor(), now, &name, &slug, kind).await?;
+            let txn = db.conn().begin().await?;
+            let org = organisations::create(&txn, &actor(), now, &name, &slug, kind).await?;
+            txn.commit().await?;
             println!("created organisation {} ({})", org.name, org.slug);
         }
         AdminCommand::CreatePerson {

@@ -85,10 +85,9 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccoun
     for (i, council) in COUNCILS.iter().enumerate() {
         let name = OrgName::parse(council.name).map_err(|e| anyhow::anyhow!("{e}"))?;
         let slug = Slug::parse(council.slug).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let org =
-            organisations::create(db.conn(), &actor, now, &name, &slug, OrgKind::Council).await?;
-        org_ids.push(org.id);
         let txn = db.conn().begin().await?;
+        let org = organisations::create(&txn, &actor, now, &name, &slug, OrgKind::Council).await?;
+        org_ids.push(org.id);
         for role in Role::ALL {
             let email =
                 Email::parse(&email_for(council, role)).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -22,6 +22,8 @@ both_databases!(
     reset_request_does_not_reveal_accounts,
     invitation_creates_an_account_once,
     next_parameter_never_leaves_the_site,
+    reset_requests_are_limited_per_account,
+    guessing_links_is_limited_per_address,
 );
 
 async fn sign_in_starts_a_new_session_with_host_cookies(app: TestApp) -> TestApp {
@@ -503,5 +505,51 @@ async fn next_parameter_never_leaves_the_site(app: TestApp) -> TestApp {
         reply.location(),
         Some("/sign-in?next=%2Fadmin%2Fpeople%3Fpage%3D1")
     );
+    app
+}
+
+async fn reset_requests_are_limited_per_account(app: TestApp) -> TestApp {
+    let b = app.browser();
+    for _ in 0..8 {
+        let reply = b.post("/password-reset", &[("email", STAFF)]).await;
+        // The answer never changes, so it reveals nothing about the limit either.
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let (messages, _) = beacon_db::outbox::list(app.db().conn(), None, 1, 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        messages.len(),
+        5,
+        "no more than five reset emails per account in 15 minutes"
+    );
+    app
+}
+
+async fn guessing_links_is_limited_per_address(app: TestApp) -> TestApp {
+    let b = app.browser();
+    for i in 0..30 {
+        let reply = b
+            .post(
+                &format!("/invitations/guess-{i}"),
+                &[
+                    ("name", "M"),
+                    ("new_password", "whatever it is"),
+                    ("confirm_password", "whatever it is"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+    let reply = b
+        .post(
+            "/password-reset/guess-31",
+            &[
+                ("new_password", "whatever it is"),
+                ("confirm_password", "whatever it is"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     app
 }

@@ -23,6 +23,7 @@ impl SmtpServer {
             .port();
         let maildir = dir.join("maildir");
         let python = std::env::var("BEACON_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        #[allow(clippy::zombie_processes)] // Drop kills and reaps it, on every path.
         let child = Command::new(python)
             .args([
                 "-m",

@@ -7,7 +7,6 @@ use reqwest::redirect::Policy;
 use reqwest::{Method, StatusCode};
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
