@@ -207,6 +207,8 @@ trait Model {
     fn edge(&self, person: usize, min_form_cost: i64) -> Self::C;
     /// The cost of leaving a person unplaced, when that is allowed.
     fn unplaced(&self) -> Option<Self::C>;
+    /// A plain amount of score, as a cost.
+    fn score(&self, amount: i64) -> Self::C;
 }
 
 struct Plain;
@@ -218,6 +220,9 @@ impl Model for Plain {
     }
     fn unplaced(&self) -> Option<i64> {
         None
+    }
+    fn score(&self, amount: i64) -> i64 {
+        amount
     }
 }
 
@@ -236,6 +241,12 @@ impl Model for Tiered<'_> {
     }
     fn unplaced(&self) -> Option<TierCost> {
         Some(TierCost::ZERO)
+    }
+    fn score(&self, amount: i64) -> TierCost {
+        TierCost {
+            tier: 0,
+            score: amount,
+        }
     }
 }
 
@@ -446,6 +457,9 @@ impl<'a, M: Model> Ssp<'a, M> {
                 free.push(p);
             }
         }
+        if every_post_fills && self.room.iter().all(|&r| r == 1) && !free.is_empty() {
+            free = self.auction();
+        }
         // JV run two rounds; more keep paying while each places a good share of those
         // left, and cost little next to a shortest-path phase.
         for _ in 0..8 {
@@ -463,6 +477,98 @@ impl<'a, M: Model> Ssp<'a, M> {
             free.retain(|&p| !self.augment_from(p as usize));
         }
         Ok(self.finish())
+    }
+
+    /// A warm start by Bertsekas's auction with ε-scaling, for one-place posts that must
+    /// all fill (so potentials may take any sign). People bid for posts, raising prices by
+    /// their margin over their second choice plus ε, while ε falls to 1; prices end close
+    /// to optimal. Only pairs that are exactly tight are then kept, so the exact phases
+    /// that follow start from a feasible dual and repair what is left; if the auction runs
+    /// over its budget (as on a problem with no complete assignment), they simply have
+    /// more to do.
+    fn auction(&mut self) -> Vec<u32> {
+        let problem = self.problem;
+        let persons = problem.persons;
+        let spread = problem
+            .cost
+            .iter()
+            .map(|&c| problem.min_form(c))
+            .fold((i64::MAX, i64::MIN), |(lo, hi), c| (lo.min(c), hi.max(c)));
+        let range = (spread.1 - spread.0).max(1);
+        let mut eps = (range / 8).max(1);
+        let mut budget = 64 * persons + 1024;
+        'stages: loop {
+            for p in 0..persons {
+                let j = self.assigned[p];
+                if j != NONE {
+                    self.leave(j as usize, p as u32);
+                    self.assigned[p] = NONE;
+                }
+            }
+            let mut queue: Vec<u32> = (0..persons as u32).rev().collect();
+            while let Some(i) = queue.pop() {
+                if budget == 0 {
+                    break 'stages;
+                }
+                budget -= 1;
+                let i = i as usize;
+                let (mut w1, mut j1, mut c1) = (M::C::FORBIDDEN, NONE as usize, M::C::ZERO);
+                let mut w2 = M::C::FORBIDDEN;
+                for k in problem.start[i]..problem.start[i + 1] {
+                    let j = problem.post[k] as usize;
+                    let c = self.model.edge(i, problem.min_form(problem.cost[k]));
+                    let w = c - self.v[j];
+                    if w < w1 {
+                        w2 = w1;
+                        (w1, j1, c1) = (w, j, c);
+                    } else if w < w2 {
+                        w2 = w;
+                    }
+                }
+                if j1 == NONE as usize {
+                    break 'stages;
+                }
+                let step = if w2.is_forbidden() {
+                    M::C::ZERO
+                } else {
+                    w2 - w1
+                };
+                self.v[j1] = self.v[j1] - step - self.model.score(eps);
+                if self.load[j1] == 1 {
+                    let holder = self.members[self.slot_start[j1]];
+                    self.leave(j1, holder);
+                    self.assigned[holder as usize] = NONE;
+                    queue.push(holder);
+                }
+                self.join(j1, i as u32, c1);
+            }
+            if eps == 1 {
+                break;
+            }
+            eps = (eps / 6).max(1);
+        }
+        // Keep only exactly tight pairs; everyone else starts the exact phases free.
+        let mut free = Vec::new();
+        for p in 0..persons {
+            let j = self.assigned[p];
+            let mut best = M::C::FORBIDDEN;
+            for k in problem.start[p]..problem.start[p + 1] {
+                let c = self.model.edge(p, problem.min_form(problem.cost[k]));
+                let w = c - self.v[problem.post[k] as usize];
+                if w < best {
+                    best = w;
+                }
+            }
+            let tight = j != NONE && self.assigned_cost[p] - self.v[j as usize] == best;
+            if !tight {
+                if j != NONE {
+                    self.leave(j as usize, p as u32);
+                    self.assigned[p] = NONE;
+                }
+                free.push(p as u32);
+            }
+        }
+        free
     }
 
     /// Column reduction (Jonker–Volgenant): when every post must end up full, its capacity
