@@ -30,7 +30,13 @@ impl Db {
     /// Connect by URL (`sqlite://PATH` or `postgres://…`), then migrate: an
     /// upgrade needs no separate step.
     pub async fn connect(url: &str) -> Result<Self, DbErr> {
-        let db = Self::connect_without_migrating(url).await?;
+        let db = match Self::connect_without_migrating(url).await {
+            Err(e) if is_missing_database(&e) => {
+                create_postgres_database(url).await?;
+                Self::connect_without_migrating(url).await?
+            }
+            other => other?,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -91,4 +97,36 @@ impl Db {
     pub async fn close(self) -> Result<(), DbErr> {
         self.conn.close().await
     }
+}
+
+/// PostgreSQL's "database does not exist" (SQLSTATE 3D000).
+fn is_missing_database(e: &DbErr) -> bool {
+    let text = e.to_string();
+    text.contains("3D000") || (text.contains("database") && text.contains("does not exist"))
+}
+
+/// Create the database named in a PostgreSQL URL, through the server's
+/// maintenance database, so that a first `beacon serve` needs no manual step.
+async fn create_postgres_database(url: &str) -> Result<(), DbErr> {
+    let (server, rest) = url
+        .rsplit_once('/')
+        .ok_or_else(|| DbErr::Custom("the PostgreSQL URL names no database".into()))?;
+    let (name, query) = rest.split_once('?').map_or((rest, ""), |(n, q)| (n, q));
+    let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !valid {
+        return Err(DbErr::Custom(format!(
+            "database {name:?} does not exist; create it (Beacon creates only names of letters, digits and _)"
+        )));
+    }
+    let maintenance = if query.is_empty() {
+        format!("{server}/postgres")
+    } else {
+        format!("{server}/postgres?{query}")
+    };
+    let admin = Database::connect(maintenance).await?;
+    tracing::info!(database = name, "creating the PostgreSQL database");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await?;
+    admin.close().await
 }

@@ -57,3 +57,29 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     .await
     .unwrap_or(false)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_at_owasp_parameters_and_salted() {
+        let first = hash("correct horse battery staple".into()).await.unwrap();
+        let second = hash("correct horse battery staple".into()).await.unwrap();
+        assert!(
+            first.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{first}"
+        );
+        assert_ne!(first, second, "each hash has its own salt");
+        assert!(verify("correct horse battery staple".into(), Some(first.clone())).await);
+        assert!(!verify("correct horse battery stable".into(), Some(first)).await);
+    }
+
+    #[tokio::test]
+    async fn no_password_matches_an_account_without_one() {
+        assert!(!verify("no account has this password".into(), None).await);
+        assert!(!verify(String::new(), None).await);
+        assert!(!verify("x".into(), Some("not a hash".into())).await);
+    }
+}
