@@ -11,6 +11,7 @@ both_databases!(
     sector_admin_creates_an_organisation_and_invites_its_admin,
     sector_forms_reject_bad_input,
     navigation_follows_roles,
+    hostile_text_is_shown_as_text_everywhere,
 );
 
 const ADMIN: &str = "admin@northmere.example";
@@ -306,4 +307,100 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         vec!["Hafan", "Gweinyddu'r sector", "Eich cyfrif", "Allgofnodi"]
     );
     app
+}
+
+/// PROMISES.md 8: a name, a search and a filter full of markup come back as
+/// text on every page that shows them.
+async fn hostile_text_is_shown_as_text_everywhere(app: TestApp) -> TestApp {
+    const PAYLOADS: [&str; 4] = [
+        "<script>alert('x')</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "<svg/onload=alert(1)>",
+        "javascript:alert(1)//<a href=x>",
+    ];
+    let admin = app.signed_in(ADMIN).await;
+    for (i, payload) in PAYLOADS.iter().enumerate() {
+        let email = format!("hostile{i}@northmere.example");
+        assert_eq!(
+            admin
+                .post(
+                    "/admin/invitations",
+                    &[("email", &email), ("role", "staff")]
+                )
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        let org = org_id(&app, "northmere").await;
+        let (messages, _) = beacon_db::outbox::list(app.db().conn(), Some(org), 1, 50)
+            .await
+            .unwrap();
+        let body = &messages
+            .iter()
+            .find(|m| m.to_address == email)
+            .unwrap()
+            .body;
+        let path = body
+            .lines()
+            .find(|l| l.contains("/invitations/"))
+            .unwrap()
+            .trim()
+            .trim_start_matches(&app.base)
+            .to_owned();
+        let newcomer = app.browser();
+        let accepted = newcomer
+            .post(
+                &path,
+                &[
+                    ("name", payload),
+                    ("new_password", "a long enough phrase"),
+                    ("confirm_password", "a long enough phrase"),
+                ],
+            )
+            .await;
+        assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+        let id = person_id(&app, &email).await;
+        for page in [
+            format!("/admin/people?q={}", urlencode(payload)),
+            format!("/admin/people/{id}"),
+            format!("/admin/audit?actor={}", urlencode(payload)),
+        ] {
+            let reply = admin.get(&page).await;
+            assert!(
+                !reply.body.contains(payload),
+                "{page} echoes {payload} as markup"
+            );
+            let html = reply.html();
+            let scripts = scraper::Selector::parse(
+                "script:not([src]), img[onerror], svg[onload], a[href^=javascript]",
+            )
+            .unwrap();
+            let injected: Vec<_> = html
+                .select(&scripts)
+                .filter(|e| e.html().contains("alert"))
+                .collect();
+            assert!(
+                injected.is_empty(),
+                "{page} grew live markup from {payload}"
+            );
+        }
+        let own = newcomer.get("/").await;
+        assert!(
+            own.texts("h1")[0].contains(payload),
+            "the name is shown, as text"
+        );
+    }
+    app
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
