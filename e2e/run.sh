@@ -3,7 +3,7 @@
 # Chromium with playwright-core, pages checked with axe-core.
 #   bash e2e/run.sh                 build target/debug/beacon, then run every test
 #   BEACON_BIN=/path/to/beacon bash e2e/run.sh     use that binary instead
-#   bash e2e/run.sh tests/navigation.test.js       run some files only
+#   bash e2e/run.sh e2e/tests/navigation.test.js   run some files only
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -14,6 +14,15 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update
   apt-get install -y chromium
 fi
+
+# Paths given by the caller are relative to where they ran this script.
+if [ -n "${BEACON_BIN:-}" ] && [[ "$BEACON_BIN" != /* ]]; then
+  BEACON_BIN="$PWD/$BEACON_BIN"
+fi
+files=()
+for f in "$@"; do
+  if [[ "$f" == /* ]]; then files+=("$f"); else files+=("$PWD/$f"); fi
+done
 
 cd "$here"
 if [ ! -d node_modules ]; then
@@ -31,10 +40,8 @@ if [ ! -x "$BEACON_BIN" ]; then
   exit 1
 fi
 
-if [ "$#" -gt 0 ]; then
-  files=("$@")
-else
+if [ "${#files[@]}" -eq 0 ]; then
   files=(tests/*.test.js)
 fi
 # One file at a time: each starts its own server, and the machine has two cores.
-exec node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+exec node --test --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "${files[@]}"
