@@ -1,12 +1,21 @@
 //! Sparse assignment of people to posts over a list of feasible pairs, posts with
 //! capacities, each person placed at most once.
 //!
-//! The algorithm is successive shortest paths (the sparse form of Jonker–Volgenant): a
-//! greedy start places each person on their cheapest post while it has room, which keeps
-//! the dual feasible; every person left is then placed along a shortest augmenting path
-//! found by Dijkstra on reduced costs, and the post potentials move so reduced costs stay
-//! non-negative. A post's occupants all share its potential, so a post of capacity `k` is
-//! one node, not `k` copies, and the graph stays the size of the input.
+//! The algorithm is the primal-dual (successive shortest path) method, with warm starts
+//! that only ever hand it a feasible dual and tight pairs, so the answer is exact whatever
+//! they manage:
+//! 1. column reduction, when every post must fill (Jonker–Volgenant);
+//! 2. a greedy pass placing each person on their cheapest post while it has room;
+//! 3. when every post has one place and must fill, an ε-scaling auction (Bertsekas),
+//!    keeping afterwards only the pairs that are exactly tight;
+//! 4. augmenting row reduction (Jonker–Volgenant), generalised to capacities;
+//! 5. phases: one Dijkstra on reduced costs from every free person at once, potentials
+//!    moved so that the shortest augmenting paths become tight, then as many disjoint
+//!    tight paths as a depth-first search finds.
+//!
+//! A post's occupants all share its potential, so a post of capacity `k` is one node, not
+//! `k` copies, and the graph stays the size of the input. The final potentials are
+//! returned as a certificate that [`crate::certificate`] checks.
 //!
 //! Two placements are offered:
 //! - [`solve_all`]: every person must be placed, or the answer is
