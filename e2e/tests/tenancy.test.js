@@ -120,14 +120,24 @@ test('an admin is refused the sector pages', async () => {
   assert.equal(await open(page, '/sector/partnerships/new'), 403);
 });
 
-test('signed out, admin pages ask to sign in', async () => {
+test('signed out, admin pages ask to sign in and then return to the page', async () => {
   const context = await newContext(browser, server.url);
   const page = await context.newPage();
   try {
-    for (const path of ['/admin', `/admin/people/${staffIds.get(COUNCILS[0])}`, '/sector']) {
+    const person = `/admin/people/${staffIds.get(COUNCILS[0])}`;
+    for (const path of ['/admin', person, '/sector']) {
       await open(page, path);
-      assert.equal(new URL(page.url()).pathname, '/sign-in', `${path} leads to sign-in`);
+      const url = new URL(page.url());
+      assert.equal(url.pathname, '/sign-in', `${path} leads to sign-in`);
+      assert.equal(url.searchParams.get('next'), path, `sign-in remembers ${path}`);
     }
+    await open(page, person);
+    const admin = account(server.accounts, COUNCILS[0], 'admin');
+    await page.getByLabel('Email address').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await submit(page, '/sign-in');
+    assert.equal(new URL(page.url()).pathname, person, 'back on the page asked for');
+    assert.equal(await page.locator('main h1').count(), 1);
   } finally {
     await context.close();
   }
