@@ -89,16 +89,6 @@ export function account(accounts, council, role) {
 export const ERROR_PREFIX = { en: 'Error:', cy: 'Gwall:' };
 
 /**
- * Known bug, not fixable from the templates: the visually hidden prefix of an
- * error message next to a field is always the English "Error:", on Welsh pages
- * too (FormErrors::message in crates/beacon-web/src/forms.rs builds
- * ErrorMessage::text without visually_hidden_text). Until it is fixed, the
- * Welsh prefix is checked by its own test in tests/forms.test.js, marked todo
- * so that it still runs and reports; set this to false once it passes.
- */
-export const WELSH_ERROR_PREFIX_UNTRANSLATED = true;
-
-/**
  * Checks a page that refused a form: the title starts with the error prefix,
  * the GOV.UK error summary lists exactly the fields expected (in page order),
  * each summary link says what the field's own error message says, and
@@ -109,7 +99,7 @@ export const WELSH_ERROR_PREFIX_UNTRANSLATED = true;
  *   fields are the ids the summary must link to
  */
 export async function expectErrorSummary(page, { fields, lang = 'en', javascript = true }) {
-  if (!(lang === 'cy' && WELSH_ERROR_PREFIX_UNTRANSLATED)) await expectErrorMessagePrefix(page, lang);
+  await expectErrorMessagePrefix(page, lang);
   const title = await page.title();
   assert.ok(title.startsWith(`${ERROR_PREFIX[lang]} `), `title "${title}" should start with "${ERROR_PREFIX[lang]}"`);
   const summary = page.locator('.govuk-error-summary');

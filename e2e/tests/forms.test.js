@@ -91,9 +91,7 @@ describe('sign-in', () => {
     );
   }));
 
-  test('Welsh error messages announce "Gwall:" to screen readers', {
-    todo: 'FormErrors::message (crates/beacon-web/src/forms.rs) leaves the visually hidden prefix in English',
-  }, () => withPage(async (page) => {
+  test('Welsh error messages announce "Gwall:" to screen readers', () => withPage(async (page) => {
     await open(page, '/sign-in');
     await switchLanguage(page, 'cy');
     await submit(page, '/sign-in');

@@ -76,11 +76,20 @@ fn role_label(lang: Lang, role: Role) -> &'static str {
     lang.t(&format!("role.{}", role.key()))
 }
 
-fn format_time(at: &OffsetDateTime) -> String {
-    at.format(format_description!(
-        "[day] [month repr:short] [year] [hour]:[minute]"
-    ))
-    .unwrap_or_default()
+/// "22 Nov 2026 14:05", with the month in the visitor's language.
+fn format_time(lang: Lang, at: &OffsetDateTime) -> String {
+    let months: Vec<&str> = lang.t("common.months").split_whitespace().collect();
+    let month = months
+        .get(usize::from(u8::from(at.month())) - 1)
+        .copied()
+        .unwrap_or("");
+    format!(
+        "{} {month} {} {:02}:{:02}",
+        at.day(),
+        at.year(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 #[derive(Template)]
@@ -363,7 +372,7 @@ async fn revoke_role(
         }
         Err(RevokeError::LastAdmin(_)) => {
             let mut errors = FormErrors::new(visitor.lang);
-            errors.add("role", "admin.person.error.last_admin");
+            errors.add("remove-admin", "admin.person.error.last_admin");
             let mut response =
                 person_page(&state, &visitor, &tenant, &uri, id, errors, None).await?;
             *response.status_mut() = StatusCode::CONFLICT;
@@ -447,7 +456,7 @@ impl InvitationsPage {
         }
     }
     fn when(&self, at: &OffsetDateTime) -> String {
-        format_time(at)
+        format_time(self.shell.lang, at)
     }
 
     fn role_radios(&self) -> Radios {
@@ -668,7 +677,7 @@ impl AuditPage {
     }
 
     fn when(&self, at: &OffsetDateTime) -> String {
-        format_time(at)
+        format_time(self.shell.lang, at)
     }
     fn page_href(&self, page: u64) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
@@ -795,7 +804,7 @@ struct OutboxPage {
 
 impl OutboxPage {
     fn when(&self, at: &OffsetDateTime) -> String {
-        format_time(at)
+        format_time(self.shell.lang, at)
     }
 }
 

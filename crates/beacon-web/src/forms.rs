@@ -78,8 +78,11 @@ impl FormErrors {
 impl FormErrors {
     /// The message to show beside a field, for a component's `error_message`.
     pub fn message(&self, field: &str) -> Option<beacon_govuk::components::ErrorMessage> {
-        self.get(field)
-            .map(beacon_govuk::components::ErrorMessage::text)
+        // The hidden prefix a screen reader announces, in the page's language.
+        self.get(field).map(|message| {
+            beacon_govuk::components::ErrorMessage::text(message)
+                .visually_hidden_text(t(self.lang, "common.error_hidden"))
+        })
     }
 }
 
