@@ -70,7 +70,16 @@ pub fn execute(cmd: &MatchCommand) -> Result<Outcome, InputError> {
 pub fn run(cmd: MatchCommand) -> ExitCode {
     match execute(&cmd) {
         Ok(outcome) => {
-            println!("{}", outcome.json);
+            // A reader that stops early (`| head`) closes the pipe; that is
+            // its choice, not an error worth a panic.
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = writeln!(out, "{}", outcome.json).and_then(|()| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("error: cannot write the answer: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
             if outcome.solved {
                 ExitCode::SUCCESS
             } else {
