@@ -2,7 +2,7 @@
 //! one, accepting an invitation, and choosing the organisation to act in.
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::forms::{Form, FormErrors, notice};
+use crate::forms::{Form, FormErrors, NoticeQuery, notice};
 use crate::i18n::tf;
 use crate::limits::{Guarded, PeerAddr, client_address, record_failure, within_limits};
 use crate::password;
@@ -245,13 +245,6 @@ struct AccountPage {
     notice: Option<NotificationBanner>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-    lang: Option<String>,
-}
-
 async fn account(
     visitor: Visitor,
     who: SignedIn,
@@ -338,29 +331,18 @@ pub struct PasswordForm {
 }
 
 fn check_new_password(errors: &mut FormErrors, form: &PasswordForm) -> Option<NewPassword> {
-    match NewPassword::parse(&form.new_password, &form.confirm_password) {
-        Ok(p) => Some(p),
-        Err(PasswordError::Missing) => {
-            errors.add("new_password", "password.error.missing");
-            None
-        }
-        Err(PasswordError::TooShort) => {
-            errors.add("new_password", "password.error.too_short");
-            None
-        }
-        Err(PasswordError::TooLong) => {
-            errors.add("new_password", "password.error.too_long");
-            None
-        }
-        Err(PasswordError::TooCommon) => {
-            errors.add("new_password", "password.error.too_common");
-            None
-        }
-        Err(PasswordError::Mismatch) => {
-            errors.add("confirm_password", "password.error.mismatch");
-            None
-        }
-    }
+    NewPassword::parse(&form.new_password, &form.confirm_password)
+        .map_err(|e| {
+            let (field, key) = match e {
+                PasswordError::Missing => ("new_password", "password.error.missing"),
+                PasswordError::TooShort => ("new_password", "password.error.too_short"),
+                PasswordError::TooLong => ("new_password", "password.error.too_long"),
+                PasswordError::TooCommon => ("new_password", "password.error.too_common"),
+                PasswordError::Mismatch => ("confirm_password", "password.error.mismatch"),
+            };
+            errors.add(field, key);
+        })
+        .ok()
 }
 
 async fn change_password(

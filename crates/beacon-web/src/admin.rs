@@ -3,7 +3,7 @@
 //! admin's current organisation; another organisation's people are "not found".
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::forms::{Form, FormErrors, notice};
+use crate::forms::{Form, FormErrors, NoticeQuery, notice};
 use crate::i18n::{Lang, tf};
 use crate::limits::{Guarded, PeerAddr, client_address, record_failure, within_limits};
 use crate::public::{here, page};
@@ -220,13 +220,6 @@ impl PersonPage {
         }
         select
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-    lang: Option<String>,
 }
 
 fn person_id(raw: &str) -> Result<PersonId, AppError> {

@@ -110,3 +110,12 @@ pub fn notice(
         &format!("notice.{key}"),
     )))
 }
+
+/// The query a page that shows notices accepts: the notice's key, and the
+/// language switcher's `lang` (read by the visitor middleware).
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+    pub lang: Option<String>,
+}

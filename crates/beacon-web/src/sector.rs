@@ -3,7 +3,7 @@
 use crate::admin::{Invitation, send_invitation};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::forms::{Form, FormErrors, notice};
+use crate::forms::{Form, FormErrors, NoticeQuery, notice};
 use crate::public::{here, page};
 use crate::routes::{Access, Route, route};
 use crate::shell::Shell;
@@ -65,13 +65,6 @@ impl Overview {
     fn kind(&self, kind: &OrgKind) -> &'static str {
         self.shell.t(&format!("sector.kind.{}", kind.key()))
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-    lang: Option<String>,
 }
 
 async fn overview(
