@@ -160,7 +160,8 @@ pub async fn resolve(
     };
     let session_csrf = signed_in.as_ref().map(|s| s.csrf_token.clone());
     let anonymous_csrf = cookie(headers, CSRF_COOKIE).filter(|c| c.len() >= 32);
-    let new_anonymous_csrf = anonymous_csrf.is_none().then(random_token);
+    // Signed-in forms carry the session's token; only visitors need the cookie.
+    let new_anonymous_csrf = (signed_in.is_none() && anonymous_csrf.is_none()).then(random_token);
     let csrf_token = session_csrf
         .or_else(|| anonymous_csrf.clone())
         .or_else(|| new_anonymous_csrf.clone())
