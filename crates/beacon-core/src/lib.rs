@@ -9,6 +9,7 @@ pub mod account;
 pub mod ids;
 pub mod organisation;
 pub mod permission;
+pub mod pipeline;
 pub mod role;
 pub mod text;
 

@@ -11,6 +11,19 @@ pub enum Capability {
     ReadAudit,
     /// Read the organisation's email outbox (shown when no SMTP server is configured).
     ReadOutbox,
+    /// Run challenges and the pipeline: screen ideas, move them through the
+    /// stages, configure the stages, run pilots and record evaluations.
+    RunPipeline,
+    /// Hide and restore reported ideas and comments, merge duplicates.
+    Moderate,
+    /// Declare conflicts and score business cases on a panel.
+    ScoreCases,
+    /// Decide funding from a challenge's pot.
+    DecideFunding,
+    /// See the organisation's innovation portfolio.
+    ViewPortfolio,
+    /// Open and run facilitated sessions (possibility thinking).
+    Facilitate,
 }
 
 impl Capability {
@@ -21,6 +34,10 @@ impl Capability {
             Capability::ManagePeople | Capability::ReadAudit | Capability::ReadOutbox => {
                 &[Role::Admin]
             }
+            Capability::RunPipeline | Capability::Moderate => &[Role::InnovationLead],
+            Capability::ScoreCases | Capability::DecideFunding => &[Role::Panel],
+            Capability::ViewPortfolio => &[Role::InnovationLead, Role::Panel, Role::Councillor],
+            Capability::Facilitate => &[Role::InnovationLead, Role::Manager],
         }
     }
 

@@ -19,6 +19,17 @@ pub mod people;
 pub mod sessions;
 pub mod tokens;
 
+// The innovation pipeline (DESIGN.md §3.1).
+pub mod appraisal;
+pub mod challenges;
+pub mod delivery;
+pub mod gates;
+pub mod ideas;
+pub mod ideation;
+pub mod panel;
+pub mod participation;
+pub mod stages;
+
 pub use connect::{Backend, Db};
 pub use error::DbError;
 pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};

@@ -86,29 +86,18 @@ impl FormErrors {
     }
 }
 
-/// The success notices a redirect may ask a page to show, by key. Only known
-/// keys are shown, so a crafted link cannot put words on the page.
+/// The success notice a redirect asks a page to show, by key. Only keys with
+/// a text under `notice.` in the catalogues are shown, so a crafted link
+/// cannot put words on the page. Features add their notices to their own
+/// catalogue files.
 pub fn notice(
     lang: Lang,
     key: Option<&str>,
 ) -> Option<beacon_govuk::components::NotificationBanner> {
-    const KNOWN: [&str; 10] = [
-        "password_changed",
-        "password_reset",
-        "role_granted",
-        "role_revoked",
-        "invitation_sent",
-        "account_disabled",
-        "account_enabled",
-        "organisation_created",
-        "partnership_created",
-        "invitation_accepted",
-    ];
-    let key = KNOWN.into_iter().find(|k| Some(*k) == key)?;
-    Some(beacon_govuk::components::NotificationBanner::success(t(
-        lang,
-        &format!("notice.{key}"),
-    )))
+    let key =
+        key.filter(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))?;
+    let text = crate::i18n::lookup(lang, &format!("notice.{key}"))?;
+    Some(beacon_govuk::components::NotificationBanner::success(text))
 }
 
 /// The query a page that shows notices accepts: the notice's key, and the

@@ -1,6 +1,7 @@
 //! English and Welsh. Strings live in `locales/en.toml` and `locales/cy.toml`,
-//! compiled into the binary; a test fails if either lacks a key the other has.
-//! Features add their strings to both files.
+//! and, for each pipeline feature, in `locales/{en,cy}/FEATURE.toml`; all are
+//! compiled into the binary and merged. A test fails if either language lacks
+//! a key the other has. Features add their strings to both languages.
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -69,12 +70,35 @@ fn load(source: &str) -> Catalogue {
     out
 }
 
-static CATALOGUES: LazyLock<[Catalogue; 2]> = LazyLock::new(|| {
-    [
-        load(include_str!("../locales/en.toml")),
-        load(include_str!("../locales/cy.toml")),
-    ]
-});
+/// Every catalogue file of one language, in the order they are merged.
+macro_rules! sources {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, ".toml")),
+            include_str!(concat!("../locales/", $lang, "/ideas.toml")),
+            include_str!(concat!("../locales/", $lang, "/participation.toml")),
+            include_str!(concat!("../locales/", $lang, "/appraisal.toml")),
+            include_str!(concat!("../locales/", $lang, "/panel.toml")),
+            include_str!(concat!("../locales/", $lang, "/delivery.toml")),
+            include_str!(concat!("../locales/", $lang, "/ideation.toml")),
+            include_str!(concat!("../locales/", $lang, "/portfolio.toml")),
+        ]
+    };
+}
+
+const EN_SOURCES: [&str; 8] = sources!("en");
+const CY_SOURCES: [&str; 8] = sources!("cy");
+
+fn load_all(sources: &[&str]) -> Catalogue {
+    let mut out = Catalogue::new();
+    for source in sources {
+        out.extend(load(source));
+    }
+    out
+}
+
+static CATALOGUES: LazyLock<[Catalogue; 2]> =
+    LazyLock::new(|| [load_all(&EN_SOURCES), load_all(&CY_SOURCES)]);
 
 fn catalogue(lang: Lang) -> &'static Catalogue {
     match lang {
@@ -95,6 +119,14 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
         })
 }
 
+/// The text for `key` if either catalogue has it, without logging a miss.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    catalogue(lang)
+        .get(key)
+        .or_else(|| catalogue(Lang::En).get(key))
+        .map(String::as_str)
+}
+
 /// The text for `key` with `{name}` placeholders filled in.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     let mut text = t(lang, key).to_owned();
@@ -112,14 +144,13 @@ mod tests {
 
     #[test]
     fn both_catalogues_parse_and_have_the_same_keys() {
-        for (name, source) in [
-            ("en", include_str!("../locales/en.toml")),
-            ("cy", include_str!("../locales/cy.toml")),
-        ] {
-            assert!(
-                source.parse::<toml::Table>().is_ok(),
-                "{name}.toml does not parse"
-            );
+        for (lang, sources) in [("en", EN_SOURCES), ("cy", CY_SOURCES)] {
+            for (i, source) in sources.iter().enumerate() {
+                assert!(
+                    source.parse::<toml::Table>().is_ok(),
+                    "catalogue {i} of {lang} does not parse"
+                );
+            }
         }
         let en: BTreeSet<_> = catalogue(Lang::En).keys().collect();
         let cy: BTreeSet<_> = catalogue(Lang::Cy).keys().collect();

@@ -1,5 +1,7 @@
 //! Beacon's web app. Routers are grouped by feature (`account`, `admin`,
-//! `sector`, `public`, `ops`); every route is declared in [`routes`] with the
+//! `sector`, `public`, `ops`, and the innovation pipeline's `ideas`,
+//! `participation`, `appraisal`, `panel`, `delivery`, `ideation`,
+//! `portfolio`, which share `pipeline`); every route is declared in [`routes`] with the
 //! access it needs, which is enforced by one middleware and checked by the
 //! role × route × organisation matrix in the tests.
 //!
@@ -12,17 +14,25 @@
 mod account;
 mod admin;
 pub mod app;
+mod appraisal;
 pub mod clock;
 pub mod config;
 mod csrf;
+mod delivery;
 pub mod email;
 mod error;
 mod forms;
 pub mod i18n;
+mod ideas;
+mod ideation;
 mod limits;
 mod metrics;
 mod ops;
+mod panel;
+mod participation;
 pub mod password;
+mod pipeline;
+mod portfolio;
 mod public;
 pub mod routes;
 mod sector;

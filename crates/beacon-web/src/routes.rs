@@ -89,6 +89,13 @@ pub fn all() -> Vec<Route> {
     routes.extend(crate::account::routes());
     routes.extend(crate::admin::routes());
     routes.extend(crate::sector::routes());
+    routes.extend(crate::ideas::routes());
+    routes.extend(crate::participation::routes());
+    routes.extend(crate::appraisal::routes());
+    routes.extend(crate::panel::routes());
+    routes.extend(crate::delivery::routes());
+    routes.extend(crate::ideation::routes());
+    routes.extend(crate::portfolio::routes());
     routes
 }
 

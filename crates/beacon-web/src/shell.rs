@@ -126,6 +126,14 @@ fn navigation(visitor: &Visitor, path: &str) -> Vec<NavItem> {
     };
     add("/", "nav.home");
     let standing = who.standing();
+    if standing.is_member() {
+        add("/challenges", "nav.challenges");
+        add("/ideas", "nav.ideas");
+        add("/sessions", "nav.sessions");
+    }
+    if standing.can(Capability::ViewPortfolio) {
+        add("/portfolio", "nav.portfolio");
+    }
     if standing.can(Capability::ManagePeople) {
         add("/admin", "nav.admin");
     }

@@ -11,3 +11,20 @@ pub mod partnership_member;
 pub mod person;
 pub mod session;
 pub mod sign_in_attempt;
+
+// The innovation pipeline (DESIGN.md §3.1).
+pub mod challenge;
+pub mod challenge_criterion;
+pub mod idea;
+pub mod idea_move;
+pub mod pipeline_stage;
+
+// Supports, comments, following, moderation, notifications.
+
+// Business cases and risk registers.
+
+// Panels and funding decisions.
+
+// Pilots and evaluations.
+
+// Facilitated sessions.

@@ -3,34 +3,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::helpers::{fk, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    from_table: &'static str,
-    column: &'static str,
-    to: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from_table}_{column}"))
-        .from(from_table, column)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
-}
-
-fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(format!("ix_{table}_{}", columns.join("_")))
-        .table(table);
-    for c in columns {
-        stmt.col(*c);
-    }
-    if unique {
-        stmt.unique();
-    }
-    stmt.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -2,13 +2,28 @@
 //! restart. Never edit a released migration: add a new one.
 use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261122_000001_foundation;
+mod m20261123_000001_pipeline;
+mod m20261123_000002_participation;
+mod m20261123_000003_appraisal;
+mod m20261123_000004_panel;
+mod m20261123_000005_delivery;
+mod m20261123_000006_sessions;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_foundation::Migration)]
+        vec![
+            Box::new(m20261122_000001_foundation::Migration),
+            Box::new(m20261123_000001_pipeline::Migration),
+            Box::new(m20261123_000002_participation::Migration),
+            Box::new(m20261123_000003_appraisal::Migration),
+            Box::new(m20261123_000004_panel::Migration),
+            Box::new(m20261123_000005_delivery::Migration),
+            Box::new(m20261123_000006_sessions::Migration),
+        ]
     }
 }

@@ -12,3 +12,12 @@ mod csrf;
 mod email;
 mod matrix;
 mod ops;
+
+// The innovation pipeline.
+mod appraisal;
+mod delivery;
+mod ideas;
+mod ideation;
+mod panel;
+mod participation;
+mod portfolio;

@@ -1,12 +1,16 @@
 //! Demo data: three fictional councils (two of them in a partnership), a
-//! sector administrator, and an account for every role in each council.
-use beacon_core::Role;
+//! sector administrator, an account for every role in each council, and each
+//! council's innovation pipeline (`pipeline`).
+mod pipeline;
+
 use beacon_core::account::Email;
 use beacon_core::organisation::{OrgKind, OrgName, PartnershipName, Slug};
 use beacon_core::text::DisplayName;
+use beacon_core::{OrgId, PersonId, Role};
 use beacon_db::audit::Actor;
 use beacon_db::{Db, TransactionTrait, organisations, people};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use time::OffsetDateTime;
 
@@ -59,6 +63,26 @@ fn person_name(council: usize, role: Role) -> String {
     )
 }
 
+/// One demo council as its seeders see it: who holds each role.
+#[derive(Clone, Debug)]
+pub struct DemoOrg {
+    /// Position in `COUNCILS`, so seeders can vary their data by council.
+    pub index: usize,
+    pub org: OrgId,
+    pub slug: &'static str,
+    pub people: BTreeMap<Role, PersonId>,
+}
+
+impl DemoOrg {
+    /// The demo account holding `role` (every role has one).
+    pub fn person(&self, role: Role) -> anyhow::Result<PersonId> {
+        self.people
+            .get(&role)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("demo council {} has no {role}", self.slug))
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct DemoAccount {
     pub council: String,
@@ -88,6 +112,12 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccoun
         let txn = db.conn().begin().await?;
         let org = organisations::create(&txn, &actor, now, &name, &slug, OrgKind::Council).await?;
         org_ids.push(org.id);
+        let mut demo_org = DemoOrg {
+            index: i,
+            org: org.id,
+            slug: council.slug,
+            people: BTreeMap::new(),
+        };
         for role in Role::ALL {
             let email =
                 Email::parse(&email_for(council, role)).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -106,6 +136,7 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccoun
             )
             .await?;
             people::grant_role(&txn, &actor, now, org.id, person.id, role).await?;
+            demo_org.people.insert(role, person.id);
             accounts.push(DemoAccount {
                 council: council.name.to_owned(),
                 role: role.key().to_owned(),
@@ -113,6 +144,7 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccoun
                 password: DEMO_PASSWORD.to_owned(),
             });
         }
+        pipeline::seed(&txn, now, &demo_org).await?;
         txn.commit().await?;
     }
     let partnership = PartnershipName::parse(PARTNERSHIP).map_err(|e| anyhow::anyhow!("{e}"))?;

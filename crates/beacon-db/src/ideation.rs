@@ -1,0 +1,2 @@
+//! Facilitated sessions: possibility thinking in timed rounds, ways added by
+//! participants, the best promoted to ideas.

@@ -1,0 +1,30 @@
+//! Small builders every migration shares.
+use sea_orm_migration::prelude::*;
+
+/// A foreign key from `from_table.column` to `to.id`, deleted with its parent.
+pub fn fk(
+    from_table: &'static str,
+    column: &'static str,
+    to: &'static str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{from_table}_{column}"))
+        .from(from_table, column)
+        .to(to, "id")
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+/// An index named after its table and columns.
+pub fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("ix_{table}_{}", columns.join("_")))
+        .table(table);
+    for c in columns {
+        stmt.col(*c);
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.to_owned()
+}

@@ -1,0 +1,12 @@
+//! The participation tables of the innovation pipeline.
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, _m: &SchemaManager) -> Result<(), DbErr> {
+        Ok(())
+    }
+}

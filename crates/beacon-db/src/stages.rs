@@ -1,0 +1,1 @@
+//! Each organisation's pipeline stages, seeded with the default of DESIGN.md §3.1.

@@ -1,0 +1,6 @@
+//! The portfolio pages of the innovation pipeline (DESIGN.md §3.1).
+use crate::routes::Route;
+
+pub fn routes() -> Vec<Route> {
+    Vec::new()
+}

@@ -1,0 +1,12 @@
+//! Demo data for the pipeline's ideas part.
+use crate::demo::DemoOrg;
+use beacon_db::DatabaseTransaction;
+use time::OffsetDateTime;
+
+pub async fn seed(
+    _txn: &DatabaseTransaction,
+    _now: OffsetDateTime,
+    _council: &DemoOrg,
+) -> anyhow::Result<()> {
+    Ok(())
+}
