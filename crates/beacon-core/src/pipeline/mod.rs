@@ -10,6 +10,7 @@ pub mod appraisal;
 pub mod panel;
 pub mod portfolio;
 pub mod risk;
+pub mod similarity;
 pub mod stages;
 
 use serde::{Deserialize, Serialize};
