@@ -262,6 +262,16 @@ async fn act_on(
 ) -> Result<Response, AppError> {
     tenant.require(Capability::Moderate)?;
     let item = item(&state, &tenant, &raw).await?;
+    // Hiding what is hidden, or restoring what is not, has nothing to ask.
+    match act {
+        Act::Hide if item.hidden => {
+            return Ok(Redirect::to("/moderation?notice=already_hidden").into_response());
+        }
+        Act::Restore if !item.hidden || item.merged_into.is_some() => {
+            return Ok(Redirect::to("/moderation?notice=not_hidden").into_response());
+        }
+        _ => {}
+    }
     let field = act.field(item.subject.id);
     let text = normalise_newlines(&form.reason);
     let reason = match Reason::parse(&text) {
