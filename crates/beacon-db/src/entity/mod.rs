@@ -20,6 +20,12 @@ pub mod idea_move;
 pub mod pipeline_stage;
 
 // Supports, comments, following, moderation, notifications.
+pub mod idea_comment;
+pub mod idea_follow;
+pub mod idea_support;
+pub mod moderation_action;
+pub mod notification;
+pub mod report;
 
 // Business cases and risk registers.
 
