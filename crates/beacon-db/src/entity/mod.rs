@@ -22,6 +22,11 @@ pub mod pipeline_stage;
 // Supports, comments, following, moderation, notifications.
 
 // Business cases and risk registers.
+pub mod appraisal_line;
+pub mod appraisal_option;
+pub mod business_case;
+pub mod risk;
+pub mod risk_matrix;
 
 // Panels and funding decisions.
 
