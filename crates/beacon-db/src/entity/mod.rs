@@ -28,6 +28,11 @@ pub mod notification;
 pub mod report;
 
 // Business cases and risk registers.
+pub mod appraisal_line;
+pub mod appraisal_option;
+pub mod business_case;
+pub mod risk;
+pub mod risk_matrix;
 
 // Panels and funding decisions.
 
