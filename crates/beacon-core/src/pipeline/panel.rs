@@ -62,6 +62,9 @@ impl Score {
 pub struct Weight(u32);
 
 impl Weight {
+    /// The weight of each default criterion.
+    pub const ONE: Weight = Weight(1);
+
     pub fn new(value: i64) -> Option<Self> {
         u32::try_from(value).ok().map(Weight)
     }

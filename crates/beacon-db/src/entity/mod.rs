@@ -24,6 +24,9 @@ pub mod pipeline_stage;
 // Business cases and risk registers.
 
 // Panels and funding decisions.
+pub mod funding_decision;
+pub mod panel_declaration;
+pub mod panel_score;
 
 // Pilots and evaluations.
 
