@@ -16,6 +16,7 @@
 use crate::audit::{self, Actor, Change};
 use crate::entity::{
     challenge, challenge_criterion, funding_decision, idea, panel_declaration, panel_score, person,
+    pipeline_stage,
 };
 use crate::{DbError, Timestamp, appraisal, participation};
 use beacon_core::pipeline::panel::{
@@ -152,7 +153,8 @@ fn pot_in(row: &challenge::Model) -> Result<Option<Pot>, DbError> {
     }
 }
 
-async fn find_challenge<C: ConnectionTrait>(
+/// The challenge, if it belongs to `org`.
+pub async fn find_challenge<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
     id: Uuid,
@@ -161,6 +163,20 @@ async fn find_challenge<C: ConnectionTrait>(
         .filter(challenge::Column::OrganisationId.eq(org.uuid()))
         .one(conn)
         .await?)
+}
+
+/// The organisation's name for a stage, if it has configured that stage.
+pub async fn stage_name<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    key: &str,
+) -> Result<Option<String>, DbError> {
+    Ok(pipeline_stage::Entity::find()
+        .filter(pipeline_stage::Column::OrganisationId.eq(org.uuid()))
+        .filter(pipeline_stage::Column::Key.eq(key))
+        .one(conn)
+        .await?
+        .map(|s| s.name))
 }
 
 /// What the idea's business case asks for, when the appraisal knows: the
