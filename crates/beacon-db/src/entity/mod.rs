@@ -35,6 +35,9 @@ pub mod risk;
 pub mod risk_matrix;
 
 // Panels and funding decisions.
+pub mod funding_decision;
+pub mod panel_declaration;
+pub mod panel_score;
 
 // Pilots and evaluations.
 
