@@ -4,6 +4,7 @@
 //!
 //! Money is whole pence (`Pence`); percentages are `Decimal`, never floats.
 use super::{EvidenceLevel, Outcome, Pence, vocabulary};
+use crate::role::Role;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -33,6 +34,15 @@ vocabulary! {
         Due => "due",
         Overdue => "overdue",
     }
+}
+
+/// Whether someone with these roles works inside the organisation, and so
+/// may follow its pilots. Residents and partners see a pilot only when it is
+/// their own idea or they are on its team.
+pub fn is_internal(roles: &[Role]) -> bool {
+    roles
+        .iter()
+        .any(|r| !matches!(r, Role::Resident | Role::Partner))
 }
 
 /// A milestone is done once it has a done date; otherwise it is due until the
@@ -678,6 +688,20 @@ mod tests {
         ));
         assert!(went_through(s, "adopted", &[], "adopted"));
         assert!(!went_through(s, "adopted", &[], "stopped"));
+    }
+
+    #[test]
+    fn residents_and_partners_are_not_internal() {
+        assert!(!is_internal(&[]));
+        assert!(!is_internal(&[Role::Resident]));
+        assert!(!is_internal(&[Role::Partner, Role::Resident]));
+        assert!(is_internal(&[Role::Resident, Role::Staff]));
+        for role in Role::ALL {
+            assert_eq!(
+                is_internal(&[role]),
+                role != Role::Resident && role != Role::Partner
+            );
+        }
     }
 
     #[test]

@@ -26,5 +26,12 @@ pub mod pipeline_stage;
 // Panels and funding decisions.
 
 // Pilots and evaluations.
+pub mod case_study_draft;
+pub mod evaluation;
+pub mod pilot;
+pub mod pilot_milestone;
+pub mod pilot_spend;
+pub mod pilot_team_member;
+pub mod pilot_update;
 
 // Facilitated sessions.
