@@ -7,6 +7,7 @@
 //! in forms and translations, and parses back from it; anything else is
 //! refused, so a form can never store a value the app does not know.
 pub mod appraisal;
+pub mod delivery;
 pub mod panel;
 pub mod portfolio;
 pub mod risk;

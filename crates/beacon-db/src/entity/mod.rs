@@ -40,5 +40,12 @@ pub mod panel_declaration;
 pub mod panel_score;
 
 // Pilots and evaluations.
+pub mod case_study_draft;
+pub mod evaluation;
+pub mod pilot;
+pub mod pilot_milestone;
+pub mod pilot_spend;
+pub mod pilot_team_member;
+pub mod pilot_update;
 
 // Facilitated sessions.
