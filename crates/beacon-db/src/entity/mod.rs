@@ -28,3 +28,7 @@ pub mod pipeline_stage;
 // Pilots and evaluations.
 
 // Facilitated sessions.
+pub mod ideation_session;
+pub mod portfolio_target;
+pub mod session_round;
+pub mod session_way;
