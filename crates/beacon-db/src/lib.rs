@@ -28,6 +28,7 @@ pub mod ideas;
 pub mod ideation;
 pub mod panel;
 pub mod participation;
+pub mod portfolio;
 pub mod stages;
 
 pub use connect::{Backend, Db};

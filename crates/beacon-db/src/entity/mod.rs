@@ -49,3 +49,7 @@ pub mod pilot_team_member;
 pub mod pilot_update;
 
 // Facilitated sessions.
+pub mod ideation_session;
+pub mod portfolio_target;
+pub mod session_round;
+pub mod session_way;
