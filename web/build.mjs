@@ -27,6 +27,7 @@ await writeFile(join(dist, "app.css"), result.css);
 
 await cp(join(govuk, "govuk-frontend.min.js"), join(dist, "govuk-frontend.min.js"));
 await cp(join(here, "scripts", "init.mjs"), join(dist, "init.js"));
+await cp(join(here, "scripts", "similar.mjs"), join(dist, "similar.js"));
 await cp(join(govuk, "assets", "images"), join(dist, "assets", "images"), { recursive: true });
 await cp(join(govuk, "assets", "manifest.json"), join(dist, "assets", "manifest.json"));
 
