@@ -226,3 +226,86 @@ pub async fn for_idea(
         comments: db::comments(conn, tenant.org, idea.id, can_moderate).await?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::visitor::Visitor;
+    use askama::Template;
+    use beacon_core::PersonId;
+
+    fn panel(lang: Lang, comments: Vec<Comment>, can_moderate: bool) -> IdeaParticipation {
+        let visitor = Visitor {
+            lang,
+            csrf_token: "token".into(),
+            signed_in: None,
+        };
+        IdeaParticipation {
+            shell: Shell::new(&visitor, "/ideas/x", "Idea"),
+            idea: Uuid::nil(),
+            hidden: false,
+            hidden_reason: None,
+            merged_into: None,
+            supports: 3,
+            supported: false,
+            following: false,
+            is_author: false,
+            can_moderate,
+            comments,
+        }
+    }
+
+    fn comment(body: &str, hidden: bool) -> Comment {
+        Comment {
+            id: Uuid::new_v4(),
+            idea: Uuid::nil(),
+            author: PersonId::from_uuid(Uuid::nil()),
+            author_name: "<b>Eve</b>".into(),
+            body: body.into(),
+            hidden,
+            hidden_reason: hidden.then(|| "<i>spam</i>".to_owned()),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn comments_and_names_are_text() {
+        let html = panel(
+            Lang::En,
+            vec![comment(
+                "<script>alert(1)</script>\n<img src=x onerror=alert(2)>",
+                false,
+            )],
+            false,
+        )
+        .render()
+        .unwrap();
+        assert!(!html.contains("<script>alert"));
+        assert!(!html.contains("<img src=x"));
+        assert!(!html.contains("<b>Eve</b>"));
+        assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        assert!(html.contains("3 people support this idea."));
+        assert!(html.contains("action=\"/ideas/00000000-0000-0000-0000-000000000000/support\""));
+        assert!(html.contains("name=\"csrf_token\" value=\"token\""));
+        assert!(html.contains("maxlength") || html.contains("data-maxlength=\"2000\""));
+    }
+
+    #[test]
+    fn hidden_comments_show_their_reason_to_moderators_only() {
+        let hidden = vec![comment("Buy now", true)];
+        let moderator = panel(Lang::En, hidden.clone(), true).render().unwrap();
+        assert!(moderator.contains("Buy now") && moderator.contains("&#60;i&#62;spam"));
+        assert!(
+            moderator.contains("Comments (0)"),
+            "hidden ones are not counted"
+        );
+    }
+
+    #[test]
+    fn the_panel_speaks_welsh() {
+        let html = panel(Lang::Cy, vec![], false).render().unwrap();
+        assert!(html.contains("Cefnogi'r syniad hwn") || html.contains("Cefnogi&#39;r syniad hwn"));
+        assert!(html.contains("Gallwch roi hyd at 2000 nod"));
+    }
+}

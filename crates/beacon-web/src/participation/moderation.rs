@@ -380,7 +380,7 @@ struct MergePage {
 }
 
 impl MergePage {
-    fn into_radios(&self) -> Radios {
+    fn target_radios(&self) -> Radios {
         let lang = self.shell.lang;
         let mut radios = Radios::new("into")
             .legend(
