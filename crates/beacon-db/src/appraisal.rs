@@ -8,7 +8,9 @@
 //! view), with business as usual as its first option; the unique index on
 //! `idea_id` makes two first changes at once create one.
 use crate::audit::{self, Actor, Change};
-use crate::entity::{appraisal_line, appraisal_option, business_case, risk, risk_matrix};
+use crate::entity::{
+    appraisal_line, appraisal_option, business_case, pipeline_stage, risk, risk_matrix,
+};
 use crate::{DbError, Timestamp};
 use beacon_core::OrgId;
 use beacon_core::pipeline::appraisal::{
@@ -418,6 +420,20 @@ pub async fn expected_totals<C: ConnectionTrait>(
     Ok(totals.into_values().collect())
 }
 
+/// The name `org` gives a stage, for pages that show where an idea is.
+pub async fn stage_name<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    key: &str,
+) -> Result<Option<String>, DbError> {
+    Ok(pipeline_stage::Entity::find()
+        .filter(pipeline_stage::Column::OrganisationId.eq(org.uuid()))
+        .filter(pipeline_stage::Column::Key.eq(key))
+        .one(conn)
+        .await?
+        .map(|s| s.name))
+}
+
 // ---------------------------------------------------------------------------
 // Changes
 // ---------------------------------------------------------------------------
@@ -486,6 +502,25 @@ async fn ensure_case<C: ConnectionTrait>(
     )
     .await?;
     Ok(id)
+}
+
+/// Business as usual's option id, creating the business case if need be.
+pub async fn business_as_usual<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+) -> Result<Uuid, DbError> {
+    ensure_case(conn, now, actor, org, idea).await?;
+    appraisal_option::Entity::find()
+        .filter(appraisal_option::Column::OrganisationId.eq(org.uuid()))
+        .filter(appraisal_option::Column::IdeaId.eq(idea))
+        .filter(appraisal_option::Column::BusinessAsUsual.eq(true))
+        .one(conn)
+        .await?
+        .map(|o| o.id)
+        .ok_or(DbError::NotFound)
 }
 
 async fn touch<C: ConnectionTrait>(conn: &C, case: Uuid, now: Timestamp) -> Result<(), DbError> {
