@@ -8,7 +8,9 @@
 //! view), with business as usual as its first option; the unique index on
 //! `idea_id` makes two first changes at once create one.
 use crate::audit::{self, Actor, Change};
-use crate::entity::{appraisal_line, appraisal_option, business_case, risk, risk_matrix};
+use crate::entity::{
+    appraisal_line, appraisal_option, business_case, idea, pipeline_stage, risk, risk_matrix,
+};
 use crate::{DbError, Timestamp};
 use beacon_core::OrgId;
 use beacon_core::pipeline::appraisal::{
@@ -418,6 +420,36 @@ pub async fn expected_totals<C: ConnectionTrait>(
     Ok(totals.into_values().collect())
 }
 
+/// The ideas of `org` in any of `stages`, oldest first: the ideas that
+/// ought to have a business case, for the demo and for checks.
+pub async fn ideas_in_stages<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    stages: &[&str],
+) -> Result<Vec<idea::Model>, DbError> {
+    Ok(idea::Entity::find()
+        .filter(idea::Column::OrganisationId.eq(org.uuid()))
+        .filter(idea::Column::Stage.is_in(stages.iter().copied()))
+        .order_by_asc(idea::Column::CreatedAt)
+        .order_by_asc(idea::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// The name `org` gives a stage, for pages that show where an idea is.
+pub async fn stage_name<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    key: &str,
+) -> Result<Option<String>, DbError> {
+    Ok(pipeline_stage::Entity::find()
+        .filter(pipeline_stage::Column::OrganisationId.eq(org.uuid()))
+        .filter(pipeline_stage::Column::Key.eq(key))
+        .one(conn)
+        .await?
+        .map(|s| s.name))
+}
+
 // ---------------------------------------------------------------------------
 // Changes
 // ---------------------------------------------------------------------------
@@ -486,6 +518,25 @@ async fn ensure_case<C: ConnectionTrait>(
     )
     .await?;
     Ok(id)
+}
+
+/// Business as usual's option id, creating the business case if need be.
+pub async fn business_as_usual<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+) -> Result<Uuid, DbError> {
+    ensure_case(conn, now, actor, org, idea).await?;
+    appraisal_option::Entity::find()
+        .filter(appraisal_option::Column::OrganisationId.eq(org.uuid()))
+        .filter(appraisal_option::Column::IdeaId.eq(idea))
+        .filter(appraisal_option::Column::BusinessAsUsual.eq(true))
+        .one(conn)
+        .await?
+        .map(|o| o.id)
+        .ok_or(DbError::NotFound)
 }
 
 async fn touch<C: ConnectionTrait>(conn: &C, case: Uuid, now: Timestamp) -> Result<(), DbError> {
@@ -710,6 +761,16 @@ pub struct NewLine {
     pub source: Option<String>,
 }
 
+impl NewLine {
+    pub fn line(&self) -> Line {
+        Line {
+            year: self.year,
+            category: self.category,
+            amount: self.amount,
+        }
+    }
+}
+
 /// Add a line to one of the idea's options. `Conflict("lines")` when the
 /// option is full.
 pub async fn add_line<C: ConnectionTrait>(
@@ -791,6 +852,153 @@ pub async fn remove_line<C: ConnectionTrait>(
         Change::new("appraisal_line.remove", "appraisal_line", line)
             .in_org(org)
             .before(serde_json::json!({"idea": idea, "line": before})),
+    )
+    .await
+}
+
+/// A whole business case written at once, as an import or the demo does:
+/// business as usual's lines first, then each further option with its lines.
+#[derive(Clone, Debug)]
+pub struct WholeCase {
+    pub appraisal_date: Date,
+    pub project_type: ProjectType,
+    pub mitigation: Mitigation,
+    pub mitigation_note: String,
+    pub funding_model: Option<FundingModel>,
+    pub non_monetised_benefits: String,
+    pub business_as_usual: Vec<NewLine>,
+    /// Name, description and lines of each option besides business as usual.
+    pub options: Vec<(String, String, Vec<NewLine>)>,
+    /// 0 is business as usual, 1 the first of `options`, and so on.
+    pub preferred: Option<usize>,
+    pub not_innovating: Option<NotInnovating>,
+    pub risks: Vec<Risk>,
+}
+
+/// Write a whole business case for an idea that has none, in a handful of
+/// statements, with one audit event. `Conflict("business_case")` if the idea
+/// already has one.
+pub async fn create_whole<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+    whole: &WholeCase,
+) -> Result<(), DbError> {
+    if case_row(conn, org, idea).await?.is_some() {
+        return Err(DbError::Conflict("business_case"));
+    }
+    let mut option_ids = Vec::new();
+    let mut option_rows = Vec::new();
+    let mut line_rows = Vec::new();
+    let all = std::iter::once((BUSINESS_AS_USUAL, "", &whole.business_as_usual)).chain(
+        whole
+            .options
+            .iter()
+            .map(|(name, description, lines)| (name.as_str(), description.as_str(), lines)),
+    );
+    for (position, (name, description, lines)) in all.enumerate() {
+        let id = Uuid::new_v4();
+        option_ids.push(id);
+        option_rows.push(appraisal_option::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(org.uuid()),
+            idea_id: Set(idea),
+            name: Set(name.to_owned()),
+            description: Set(description.to_owned()),
+            business_as_usual: Set(position == 0),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            created_at: Set(now),
+        });
+        for line in lines {
+            line_rows.push(appraisal_line::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                organisation_id: Set(org.uuid()),
+                option_id: Set(id),
+                year: Set(i32::from(line.year)),
+                category: Set(line.category.key().to_owned()),
+                description: Set(line.description.clone()),
+                amount_pence: Set(line.amount),
+                source: Set(line.source.clone()),
+                created_at: Set(now),
+            });
+        }
+    }
+    appraisal_option::Entity::insert_many(option_rows)
+        .exec_without_returning(conn)
+        .await?;
+    // In chunks: SQLite allows so many bound values in one statement.
+    for chunk in line_rows.chunks(100) {
+        appraisal_line::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
+    }
+    business_case::Entity::insert(business_case::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        organisation_id: Set(org.uuid()),
+        idea_id: Set(idea),
+        appraisal_date: Set(whole.appraisal_date),
+        project_type: Set(whole.project_type.key().to_owned()),
+        mitigation_percent: Set(i32::from(whole.mitigation.percent())),
+        mitigation_note: Set(whole.mitigation_note.clone()),
+        funding_model: Set(whole.funding_model.map(|f| f.key().to_owned())),
+        non_monetised_benefits: Set(whole.non_monetised_benefits.clone()),
+        preferred_option_id: Set(whole.preferred.and_then(|i| option_ids.get(i).copied())),
+        not_innovating: Set(whole
+            .not_innovating
+            .as_ref()
+            .map(|n| n.statement.as_str().to_owned())
+            .unwrap_or_default()),
+        not_innovating_likelihood: Set(whole
+            .not_innovating
+            .as_ref()
+            .map(|n| i32::from(n.likelihood))),
+        not_innovating_impact: Set(whole.not_innovating.as_ref().map(|n| i32::from(n.impact))),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    let risk_rows: Vec<risk::ActiveModel> = whole
+        .risks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| risk::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(org.uuid()),
+            idea_id: Set(idea),
+            description: Set(r.description.as_str().to_owned()),
+            likelihood: Set(i32::from(r.likelihood)),
+            impact: Set(i32::from(r.impact)),
+            owner: Set(r.owner.as_str().to_owned()),
+            response: Set(r.response.key().to_owned()),
+            mitigation: Set(r
+                .mitigation
+                .as_ref()
+                .map(|m| m.as_str().to_owned())
+                .unwrap_or_default()),
+            // Apart by a second each, so the register keeps its order.
+            created_at: Set(now + time::Duration::seconds(i as i64)),
+            updated_at: Set(now),
+        })
+        .collect();
+    if !risk_rows.is_empty() {
+        risk::Entity::insert_many(risk_rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    audit::record(
+        conn,
+        now,
+        actor,
+        Change::new("business_case.create", "idea", idea)
+            .in_org(org)
+            .after(serde_json::json!({
+                "options": whole.options.len() + 1,
+                "lines": line_rows.len(),
+                "risks": whole.risks.len(),
+            })),
     )
     .await
 }

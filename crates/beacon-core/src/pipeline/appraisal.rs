@@ -8,6 +8,8 @@
 //! Money is whole pence on the way in and `Decimal` in the arithmetic; no
 //! float is used anywhere.
 use super::{Pence, vocabulary};
+use crate::Role;
+use crate::permission::Capability;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy, dec};
 use serde::{Deserialize, Serialize};
@@ -646,6 +648,34 @@ pub fn is_complete(facts: &CaseFacts) -> bool {
     missing(facts).is_empty()
 }
 
+// ---------------------------------------------------------------------------
+// Who may see and change a business case
+// ---------------------------------------------------------------------------
+
+/// The stages in which an idea's author may write its business case: once
+/// it has been screened in, until it goes to the panel.
+pub const AUTHOR_STAGES: [&str; 2] = ["screened", "business_case"];
+
+/// A business case carries costs and the author's working: its author, the
+/// people who run the pipeline, the panel that scores it and those who see
+/// the portfolio may read it; other members may not.
+pub fn may_view(roles: &[Role], is_author: bool) -> bool {
+    is_author
+        || [
+            Capability::RunPipeline,
+            Capability::ScoreCases,
+            Capability::ViewPortfolio,
+        ]
+        .iter()
+        .any(|c| c.granted_by(roles))
+}
+
+/// The author may change it while the idea is in one of `AUTHOR_STAGES`;
+/// people who run the pipeline may at any stage.
+pub fn may_edit(roles: &[Role], is_author: bool, stage: &str) -> bool {
+    Capability::RunPipeline.granted_by(roles) || (is_author && AUTHOR_STAGES.contains(&stage))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -1012,5 +1042,24 @@ mod tests {
         assert!(is_complete(&complete));
         complete.risks = 0;
         assert_eq!(missing(&complete), vec![Missing::RegisterRisk]);
+    }
+
+    #[test]
+    fn who_may_see_and_change_a_business_case() {
+        use Role::*;
+        for role in Role::ALL {
+            let sees = matches!(role, InnovationLead | Panel | Councillor);
+            assert_eq!(may_view(&[role], false), sees, "{role}");
+            assert!(may_view(&[role], true), "the author, as {role}");
+        }
+        // The author writes it from screening until it goes to the panel.
+        assert!(!may_edit(&[Staff], true, "submitted"));
+        assert!(may_edit(&[Staff], true, "screened"));
+        assert!(may_edit(&[Resident], true, "business_case"));
+        assert!(!may_edit(&[Staff], true, "decision"));
+        // Nobody else but the people who run the pipeline, at any stage.
+        assert!(!may_edit(&[Staff], false, "business_case"));
+        assert!(!may_edit(&[Panel], false, "business_case"));
+        assert!(may_edit(&[InnovationLead], false, "pilot"));
     }
 }
