@@ -65,6 +65,7 @@ async fn challenge(
     let org = org_id(app, "northmere").await.uuid();
     let lead = person_id(app, LEAD).await.uuid();
     let pot = pot.map_or("NULL".to_owned(), |p| p.to_string());
+    let question = question.replace('\'', "''");
     let conn = app.db().conn();
     conn.execute_unprepared(&format!(
         "INSERT INTO challenges (id, organisation_id, question, description, audience, \
@@ -79,6 +80,7 @@ async fn challenge(
     .await
     .unwrap();
     for (position, (name, weight)) in criteria.iter().enumerate() {
+        let name = name.replace('\'', "''");
         conn.execute_unprepared(&format!(
             "INSERT INTO challenge_criteria (id, organisation_id, challenge_id, position, name, weight) \
              VALUES ({}, {}, {}, {position}, '{name}', {weight})",
