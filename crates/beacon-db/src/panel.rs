@@ -10,13 +10,16 @@
 //!   single conditional update in the decision's transaction, so that two
 //!   decisions can never spend the same pound on SQLite or PostgreSQL.
 //!
-//! Transactions here start with their write. On SQLite a transaction that
+//! The functions that change things open their own transaction on whatever
+//! they are given (a connection, or a transaction, where they nest as a
+//! savepoint, as the demo seeding does). Transactions here start with their
+//! write. On SQLite a transaction that
 //! reads before it writes cannot wait for another writer (its snapshot goes
 //! stale), so checks that need a consistent view run after the first write.
 use crate::audit::{self, Actor, Change};
 use crate::entity::{
-    challenge, challenge_criterion, funding_decision, idea, panel_declaration, panel_score, person,
-    pipeline_stage,
+    challenge, challenge_criterion, funding_decision, idea, idea_move, panel_declaration,
+    panel_score, person, pipeline_stage,
 };
 use crate::{DbError, Timestamp, appraisal, participation};
 use beacon_core::pipeline::panel::{
@@ -27,8 +30,8 @@ use beacon_core::pipeline::{FundingModel, Pence};
 use beacon_core::{OrgId, PersonId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -329,8 +332,8 @@ pub enum Declared {
 
 /// Record the reviewer's declaration on the idea: once, while the idea is
 /// at the business case or decision stage.
-pub async fn declare(
-    db: &DatabaseConnection,
+pub async fn declare<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
     now: Timestamp,
     actor: &Actor,
     org: OrgId,
@@ -338,8 +341,30 @@ pub async fn declare(
     reviewer: PersonId,
     declared: Declared,
 ) -> Result<(), PanelError> {
+    declare_with(db, now, actor, org, idea, reviewer, declared, When::Now).await
+}
+
+/// Whether the stage rules apply: always, except when recording what a
+/// panel did before an idea moved on (`record_past`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum When {
+    Now,
+    Past,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn declare_with<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+    reviewer: PersonId,
+    declared: Declared,
+    when: When,
+) -> Result<(), PanelError> {
     let found = idea_at(db, org, idea).await?;
-    if found.stage != DECISION_STAGE && found.stage != PREVIEW_STAGE {
+    if when == When::Now && found.stage != DECISION_STAGE && found.stage != PREVIEW_STAGE {
         return Err(PanelError::NotAtPanel);
     }
     let (conflict, interest) = match &declared {
@@ -391,8 +416,8 @@ pub struct Given {
 /// Record a reviewer's complete set of scores on the idea: every criterion at
 /// once, once. Refused without a declaration, with a conflict, a second
 /// time, and when the sheet does not score exactly the idea's criteria.
-pub async fn submit_scores(
-    db: &DatabaseConnection,
+pub async fn submit_scores<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
     now: Timestamp,
     actor: &Actor,
     org: OrgId,
@@ -400,8 +425,22 @@ pub async fn submit_scores(
     reviewer: PersonId,
     given: &[Given],
 ) -> Result<(), PanelError> {
+    submit_scores_with(db, now, actor, org, idea, reviewer, given, When::Now).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn submit_scores_with<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+    reviewer: PersonId,
+    given: &[Given],
+    when: When,
+) -> Result<(), PanelError> {
     let found = idea_at(db, org, idea).await?;
-    if found.stage != DECISION_STAGE {
+    if when == When::Now && found.stage != DECISION_STAGE {
         return Err(PanelError::NotAtPanel);
     }
     let criteria = criteria(db, org, &found).await?;
@@ -695,8 +734,8 @@ pub struct Announcement {
 /// challenge's pot is taken by one conditional update in the transaction
 /// that records the decision, so concurrent decisions cannot overspend it.
 #[allow(clippy::too_many_arguments)]
-pub async fn decide(
-    db: &DatabaseConnection,
+pub async fn decide<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
     now: Timestamp,
     actor: &Actor,
     org: OrgId,
@@ -705,9 +744,35 @@ pub async fn decide(
     proposal: Proposal,
     announcement: &Announcement,
 ) -> Result<DecisionRecord, PanelError> {
+    decide_with(
+        db,
+        now,
+        actor,
+        org,
+        idea,
+        decider,
+        proposal,
+        announcement,
+        When::Now,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn decide_with<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+    decider: PersonId,
+    proposal: Proposal,
+    announcement: &Announcement,
+    when: When,
+) -> Result<DecisionRecord, PanelError> {
     // Checked first for a clear answer, and again below where it counts.
     let found = idea_at(db, org, idea).await?;
-    check_decidable(db, org, &found, decider).await?;
+    check_decidable(db, org, &found, decider, when).await?;
     if decision(db, org, idea).await?.is_some() {
         return Err(PanelError::AlreadyDecided);
     }
@@ -745,7 +810,7 @@ pub async fn decide(
     // Holding the write, look again: the idea may have moved, or the decider
     // declared a conflict, since the first look.
     let current = idea_at(&txn, org, idea).await?;
-    if let Err(e) = check_decidable(&txn, org, &current, decider).await {
+    if let Err(e) = check_decidable(&txn, org, &current, decider, when).await {
         txn.rollback().await?;
         return Err(e);
     }
@@ -835,8 +900,9 @@ async fn check_decidable<C: ConnectionTrait>(
     org: OrgId,
     found: &idea::Model,
     decider: PersonId,
+    when: When,
 ) -> Result<(), PanelError> {
-    if found.stage != DECISION_STAGE {
+    if when == When::Now && found.stage != DECISION_STAGE {
         return Err(PanelError::NotAtPanel);
     }
     if !standing(conn, org, found.id, decider).await?.may_decide() {
@@ -951,4 +1017,92 @@ pub async fn queue<C: ConnectionTrait>(
     }
     groups.retain(|g| !g.items.is_empty());
     Ok(groups)
+}
+
+/// Record what a panel did for an idea that has since moved on (a pilot or
+/// later): a reviewer's declaration of no interest, their scores and the
+/// decision. For demo data and for bringing in a council's earlier
+/// decisions. Every rule holds except the stage rule: one declaration, one
+/// set of scores, one decision, and money from the pot only while it lasts.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_past<D: ConnectionTrait + TransactionTrait>(
+    db: &D,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    idea: Uuid,
+    reviewer: PersonId,
+    given: &[Given],
+    proposal: Proposal,
+    announcement: &Announcement,
+) -> Result<DecisionRecord, PanelError> {
+    declare_with(
+        db,
+        now,
+        actor,
+        org,
+        idea,
+        reviewer,
+        Declared::NoConflict,
+        When::Past,
+    )
+    .await?;
+    submit_scores_with(db, now, actor, org, idea, reviewer, given, When::Past).await?;
+    decide_with(
+        db,
+        now,
+        actor,
+        org,
+        idea,
+        reviewer,
+        proposal,
+        announcement,
+        When::Past,
+    )
+    .await
+}
+
+/// The ideas of the organisation's innovation challenges (not merged ones),
+/// challenge by challenge and oldest first: what the demo's panel works on.
+pub async fn innovation_ideas<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+) -> Result<Vec<idea::Model>, DbError> {
+    let challenges = challenge::Entity::find()
+        .filter(challenge::Column::OrganisationId.eq(org.uuid()))
+        .filter(challenge::Column::Innovation.eq(true))
+        .order_by_asc(challenge::Column::CreatedAt)
+        .order_by_asc(challenge::Column::Id)
+        .all(conn)
+        .await?;
+    let mut out = Vec::new();
+    for c in challenges {
+        out.extend(
+            idea::Entity::find()
+                .filter(idea::Column::OrganisationId.eq(org.uuid()))
+                .filter(idea::Column::ChallengeId.eq(c.id))
+                .filter(idea::Column::MergedInto.is_null())
+                .order_by_asc(idea::Column::CreatedAt)
+                .order_by_asc(idea::Column::Id)
+                .all(conn)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Whether the idea's history shows it entering `stage`.
+pub async fn has_been_at<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    idea: Uuid,
+    stage: &str,
+) -> Result<bool, DbError> {
+    Ok(idea_move::Entity::find()
+        .filter(idea_move::Column::OrganisationId.eq(org.uuid()))
+        .filter(idea_move::Column::IdeaId.eq(idea))
+        .filter(idea_move::Column::ToStage.eq(stage))
+        .count(conn)
+        .await?
+        > 0)
 }
