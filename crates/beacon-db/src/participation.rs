@@ -418,6 +418,9 @@ pub async fn notify<C: ConnectionTrait>(
         .into_iter()
         .map(|m| m.person_id)
         .collect();
+    if members.is_empty() {
+        return Ok(());
+    }
     let people = person::Entity::find()
         .filter(person::Column::Id.is_in(members))
         .filter(person::Column::Disabled.eq(false))
