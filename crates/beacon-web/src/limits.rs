@@ -23,6 +23,9 @@ pub enum Guarded {
     OneTimeLink,
     /// Sending invitations (each one counts).
     Invitation,
+    /// A resident asking to join a council's public challenges: a public
+    /// form, so far tighter than an admin's invitations.
+    Join,
 }
 
 impl Guarded {
@@ -32,6 +35,7 @@ impl Guarded {
             Guarded::ResetRequest => "reset",
             Guarded::OneTimeLink => "link",
             Guarded::Invitation => "invite",
+            Guarded::Join => "join",
         }
     }
 
@@ -52,6 +56,11 @@ impl Guarded {
                 window: Duration::hours(1),
                 per_account: 100,
                 per_address: 200,
+            },
+            Guarded::Join => AttemptLimit {
+                window: Duration::hours(1),
+                per_account: 3,
+                per_address: 10,
             },
         }
     }

@@ -221,7 +221,7 @@ pub async fn request(
         .await;
     };
     let address = client_address(&state, peer, &headers);
-    if !within_limits(&state, Guarded::Invitation, Some(email.as_str()), &address).await? {
+    if !within_limits(&state, Guarded::Join, Some(email.as_str()), &address).await? {
         errors.add("email", "participation.join.error.too_many");
         return refuse(
             &state,
@@ -261,6 +261,6 @@ pub async fn request(
         txn.commit().await?;
     }
     // Every request counts towards the limits, whether it sent anything or not.
-    record_failure(&state, Guarded::Invitation, Some(email.as_str()), &address).await?;
+    record_failure(&state, Guarded::Join, Some(email.as_str()), &address).await?;
     Ok(Redirect::to(&format!("/join/{}?notice=join_requested", org.slug)).into_response())
 }

@@ -282,11 +282,16 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         let email = format!("{}@northmere.example", role.key().replace('_', "-"));
         let b = app.signed_in(&email).await;
         let nav = b.get("/").await.texts(".govuk-service-navigation__item");
-        let expected: Vec<&str> = if role == Role::Admin {
-            vec!["Home", "Administration", "Your account", "Sign out"]
-        } else {
-            vec!["Home", "Your account", "Sign out"]
-        };
+        // Every member has the pipeline; the portfolio is for those who
+        // steer it, administration for admins.
+        let mut expected = vec!["Home", "Challenges", "Ideas", "Sessions"];
+        if matches!(role, Role::InnovationLead | Role::Panel | Role::Councillor) {
+            expected.push("Portfolio");
+        }
+        if role == Role::Admin {
+            expected.push("Administration");
+        }
+        expected.extend(["Your account", "Sign out"]);
         assert_eq!(nav, expected, "{role}");
     }
     let sector = app.signed_in("sector.admin@beacon.example").await;

@@ -1138,8 +1138,7 @@ async fn join_page_invites_residents_without_revealing_accounts(app: TestApp) ->
     let now = OffsetDateTime::now_utc();
     beacon_db::attempts::record(
         conn,
-        &std::iter::repeat_n("invite:account:flood@example.org".to_owned(), 100)
-            .collect::<Vec<_>>(),
+        &std::iter::repeat_n("join:account:flood@example.org".to_owned(), 3).collect::<Vec<_>>(),
         now,
     )
     .await
@@ -1156,7 +1155,7 @@ async fn join_page_invites_residents_without_revealing_accounts(app: TestApp) ->
     // …and per client address.
     beacon_db::attempts::record(
         conn,
-        &std::iter::repeat_n("invite:address:127.0.0.1".to_owned(), 200).collect::<Vec<_>>(),
+        &std::iter::repeat_n("join:address:127.0.0.1".to_owned(), 10).collect::<Vec<_>>(),
         now,
     )
     .await
