@@ -69,8 +69,10 @@ fn option_value(option: &AppraisalOption) -> String {
     }
 }
 
+/// Whole pounds; the minus sign is joined to the figure so that a narrow
+/// column never breaks "−£1,200" across two lines.
 fn money(value: Decimal) -> String {
-    pounds(to_whole_pounds(value))
+    pounds(to_whole_pounds(value)).replace("−£", "−\u{2060}£")
 }
 
 fn text_error(errors: &mut FormErrors, field: &str, prefix: &str, e: TextError) {
@@ -155,6 +157,16 @@ impl CasePage {
         )
     }
 
+    fn lines_summary(&self, option: &OptionBlock) -> String {
+        self.shell.tf(
+            "appraisal.lines.summary",
+            &[
+                ("count", &option.lines.len().to_string()),
+                ("option", &option.name),
+            ],
+        )
+    }
+
     fn option_caption(&self, option: &OptionBlock) -> String {
         self.shell
             .tf("appraisal.lines.caption", &[("option", &option.name)])
@@ -206,7 +218,8 @@ fn settings_list(lang: Lang, view: &CaseView, base: &str, may_edit: bool) -> Sum
     let mut row = |key: &str, value: String, anchor: &str| {
         let label = t(key);
         let mut r = SummaryRow::text(label, value);
-        if may_edit {
+        // The schedule follows the appraisal date; it has no change link.
+        if may_edit && !anchor.is_empty() {
             r = r.action(change(anchor, label));
         }
         list = std::mem::take(&mut list).row(r);
@@ -224,7 +237,7 @@ fn settings_list(lang: Lang, view: &CaseView, base: &str, may_edit: bool) -> Sum
             &format!("appraisal.schedule.{}", schedule.key),
             &[("date", &format_date(lang, schedule.valid_from))],
         ),
-        "appraisal-date-day",
+        "",
     );
     row(
         "appraisal.settings.project_type",
@@ -405,7 +418,7 @@ fn chart_parts(lang: Lang, view: &CaseView, appraisal: &Appraisal) -> (Chart, Ta
         .zip(&appraisal.options)
         .map(|(o, a)| (option_name(lang, o), a.cumulative.clone()))
         .collect();
-    let chart = chart::build(&series, pounds);
+    let chart = chart::build(&series, |p| money(Decimal::from(p)));
     let mut head = vec![TableCell::text(lang.t("appraisal.chart.year"))];
     head.extend(
         series
@@ -504,7 +517,7 @@ pub(super) async fn show(
         .as_ref()
         .and_then(|c| c.not_innovating.as_ref())
         .map(|n| rating_tag(lang, view.matrix.assess(n.likelihood, n.impact).rating));
-    let title = lang.t("appraisal.title").to_owned();
+    let title = crate::i18n::tf(lang, "appraisal.title_for", &[("idea", &scope.idea.title)]);
     let shell = shell_for(&visitor, &uri, &scope, title);
     page(&CasePage {
         notice: notice(lang, q.notice.as_deref()),
@@ -1280,10 +1293,10 @@ async fn line_page(
                 &[("option", &option_name(lang, o))],
             ))
             .head([
-                TableCell::text(lang.t("appraisal.line.year")),
-                TableCell::text(lang.t("appraisal.line.category")),
-                TableCell::text(lang.t("appraisal.line.description")),
-                TableCell::numeric(lang.t("appraisal.line.amount")),
+                TableCell::text(lang.t("appraisal.lines.col_year")),
+                TableCell::text(lang.t("appraisal.lines.col_category")),
+                TableCell::text(lang.t("appraisal.lines.col_description")),
+                TableCell::numeric(lang.t("appraisal.lines.col_amount")),
             ])
             .first_cell_is_header();
         table.caption_classes = Some("govuk-table__caption--s".to_owned());

@@ -6,14 +6,14 @@ use beacon_core::pipeline::Pence;
 use beacon_core::pipeline::appraisal::to_whole_pounds;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-pub const WIDTH: i64 = 640;
-const LEFT: i64 = 104;
+pub const WIDTH: i64 = 480;
+const LEFT: i64 = 100;
 const RIGHT: i64 = 16;
 const TOP: i64 = 16;
-const PLOT_HEIGHT: i64 = 280;
+const PLOT_HEIGHT: i64 = 260;
 /// Below the plot: year labels and the axis title.
 const AXIS_SPACE: i64 = 56;
-const LEGEND_ROW: i64 = 24;
+const LEGEND_ROW: i64 = 26;
 
 /// Colours from the GOV.UK palette with at least 3:1 contrast on white; each
 /// series also has its own dash pattern and marker, so colour is never the
@@ -259,8 +259,8 @@ mod tests {
         // −£10,000 to £25,000 in steps of £10,000.
         assert_eq!(labels, vec!["-10000", "0", "10000", "20000", "30000"]);
         assert_eq!(chart.y_ticks.last().unwrap().at, "16");
-        assert_eq!(chart.y_ticks.first().unwrap().at, "296");
-        assert_eq!(chart.series[0].points, "104,296 624,191");
+        assert_eq!(chart.y_ticks.first().unwrap().at, "276");
+        assert_eq!(chart.series[0].points, "100,276 464,178.5");
         assert_eq!(chart.series.len(), 2);
         assert_ne!(chart.series[0].dash, chart.series[1].dash);
     }

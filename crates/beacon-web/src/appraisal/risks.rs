@@ -343,7 +343,15 @@ async fn risks_page(
                 description: r.description.clone(),
                 likelihood: r.likelihood,
                 impact: r.impact,
-                score_text: score_detail(lang, r.likelihood, r.impact, a.score),
+                score_text: crate::i18n::tf(
+                    lang,
+                    "appraisal.risk.score_short",
+                    &[
+                        ("likelihood", &r.likelihood.to_string()),
+                        ("impact", &r.impact.to_string()),
+                        ("score", &a.score.to_string()),
+                    ],
+                ),
                 rating: rating_tag(lang, a.rating),
                 owner: r.owner.clone(),
                 response: lang.t(&format!("appraisal.response.{}", r.response.key())),
@@ -376,7 +384,12 @@ async fn risks_page(
         .editing
         .and_then(|id| rows.iter().find(|r| r.id == id).map(|r| r.number));
     let risk = drafts.risk.unwrap_or_default();
-    let shell = Shell::new(visitor, &here(uri), lang.t("appraisal.risks.title"))
+    let title = crate::i18n::tf(
+        lang,
+        "appraisal.risks.title_for",
+        &[("idea", &scope.idea.title)],
+    );
+    let shell = Shell::new(visitor, &here(uri), title)
         .crumb(lang.t("appraisal.crumb.ideas"), "/ideas")
         .crumb(scope.idea.title.clone(), scope.base())
         .crumb(
