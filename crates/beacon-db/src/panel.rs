@@ -1062,33 +1062,19 @@ pub async fn record_past<D: ConnectionTrait + TransactionTrait>(
     .await
 }
 
-/// The ideas of the organisation's innovation challenges (not merged ones),
-/// challenge by challenge and oldest first: what the demo's panel works on.
-pub async fn innovation_ideas<C: ConnectionTrait>(
+/// Every idea of the organisation that was not merged into another, oldest
+/// first: what the demo's panel looks through for its past work.
+pub async fn ideas_of<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
 ) -> Result<Vec<idea::Model>, DbError> {
-    let challenges = challenge::Entity::find()
-        .filter(challenge::Column::OrganisationId.eq(org.uuid()))
-        .filter(challenge::Column::Innovation.eq(true))
-        .order_by_asc(challenge::Column::CreatedAt)
-        .order_by_asc(challenge::Column::Id)
+    Ok(idea::Entity::find()
+        .filter(idea::Column::OrganisationId.eq(org.uuid()))
+        .filter(idea::Column::MergedInto.is_null())
+        .order_by_asc(idea::Column::CreatedAt)
+        .order_by_asc(idea::Column::Id)
         .all(conn)
-        .await?;
-    let mut out = Vec::new();
-    for c in challenges {
-        out.extend(
-            idea::Entity::find()
-                .filter(idea::Column::OrganisationId.eq(org.uuid()))
-                .filter(idea::Column::ChallengeId.eq(c.id))
-                .filter(idea::Column::MergedInto.is_null())
-                .order_by_asc(idea::Column::CreatedAt)
-                .order_by_asc(idea::Column::Id)
-                .all(conn)
-                .await?,
-        );
-    }
-    Ok(out)
+        .await?)
 }
 
 /// Whether the idea's history shows it entering `stage`.

@@ -72,16 +72,27 @@ pub(super) struct Drafts {
     pub decision: DecisionForm,
 }
 
+/// What the page says back after a request: a success notice, or the errors
+/// of a refused form with what was typed in it.
+pub(super) struct Feedback<'a> {
+    pub errors: FormErrors,
+    pub notice: Option<&'a str>,
+    pub drafts: Drafts,
+}
+
 async fn idea_page(
     state: &AppState,
     visitor: &Visitor,
     tenant: &Tenant,
     uri: &OriginalUri,
     found: idea::Model,
-    errors: FormErrors,
-    notice_key: Option<&str>,
-    drafts: Drafts,
+    feedback: Feedback<'_>,
 ) -> Result<Response, AppError> {
+    let Feedback {
+        errors,
+        notice: notice_key,
+        drafts,
+    } = feedback;
     let lang = visitor.lang;
     let conn = state.db.conn();
     let me = tenant.who.person.id;
@@ -146,9 +157,11 @@ async fn show(
         &tenant,
         &uri,
         found,
-        FormErrors::new(visitor.lang),
-        q.notice.as_deref(),
-        Drafts::default(),
+        Feedback {
+            errors: FormErrors::new(visitor.lang),
+            notice: q.notice.as_deref(),
+            drafts: Drafts::default(),
+        },
     )
     .await
 }
@@ -165,7 +178,12 @@ async fn refused(
     drafts: Drafts,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let mut response = idea_page(state, visitor, tenant, uri, found, errors, None, drafts).await?;
+    let feedback = Feedback {
+        errors,
+        notice: None,
+        drafts,
+    };
+    let mut response = idea_page(state, visitor, tenant, uri, found, feedback).await?;
     *response.status_mut() = status;
     Ok(response)
 }

@@ -837,7 +837,7 @@ async fn bad_input_changes_nothing(app: TestApp) -> TestApp {
     }
     let empty = panel.post(&format!("/ideas/{a}/decision"), &[]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(empty.body.contains("href=\"#outcome\""));
+    assert!(empty.body.contains("href=\"#decide\""));
     let no_amount = panel
         .post(
             &format!("/ideas/{a}/decision"),
