@@ -51,6 +51,10 @@ pub enum PanelError {
     NotAtPanel,
     #[error("already declared")]
     AlreadyDeclared,
+    /// The reviewer wrote the idea: they cannot declare that they have no
+    /// interest in it.
+    #[error("the reviewer wrote the idea")]
+    OwnIdea,
     #[error("no declaration of interest yet")]
     NotDeclared,
     #[error("a conflict of interest was declared")]
@@ -366,6 +370,9 @@ async fn declare_with<D: ConnectionTrait + TransactionTrait>(
     let found = idea_at(db, org, idea).await?;
     if when == When::Now && found.stage != DECISION_STAGE && found.stage != PREVIEW_STAGE {
         return Err(PanelError::NotAtPanel);
+    }
+    if declared == Declared::NoConflict && found.author_id == reviewer.uuid() {
+        return Err(PanelError::OwnIdea);
     }
     let (conflict, interest) = match &declared {
         Declared::NoConflict => (false, String::new()),

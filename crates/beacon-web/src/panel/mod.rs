@@ -235,6 +235,20 @@ async fn declare(
         Ok(()) if conflict => return Ok(back_to(found.id, "panel_conflict_declared")),
         Ok(()) => return Ok(back_to(found.id, "panel_declared")),
         Err(PanelError::AlreadyDeclared) => "panel.declare.error.already",
+        Err(PanelError::OwnIdea) => {
+            errors.add("conflict", "panel.declare.error.own_idea");
+            return refused(
+                &state,
+                &visitor,
+                &tenant,
+                &uri,
+                found,
+                errors,
+                drafts(form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
         Err(PanelError::NotAtPanel) => "panel.declare.error.closed",
         Err(other) => return Err(unexpected(other)),
     };
