@@ -42,7 +42,16 @@ pub async fn seed(
 
     // Ideas awaiting a decision in an innovation challenge, by challenge.
     let mut waiting: Vec<(_, Vec<&idea::Model>)> = Vec::new();
-    for found in ideas.iter().filter(|i| i.stage == panel::DECISION_STAGE) {
+    // The panel member never reviews their own ideas.
+    let ideas: Vec<&idea::Model> = ideas
+        .iter()
+        .filter(|i| i.author_id != reviewer.uuid())
+        .collect();
+    for found in ideas
+        .iter()
+        .copied()
+        .filter(|i| i.stage == panel::DECISION_STAGE)
+    {
         let Some(challenge) = found.challenge_id else {
             continue;
         };
@@ -78,7 +87,7 @@ pub async fn seed(
         }
     }
 
-    for (n, found) in ideas.iter().enumerate() {
+    for (n, found) in ideas.iter().copied().enumerate() {
         if went_to_pilot(txn, org, found).await?
             && panel::decision(txn, org, found.id).await?.is_none()
             && panel::standing(txn, org, found.id, reviewer).await? == Standing::Undeclared
