@@ -333,11 +333,9 @@ async fn submit_scores(
     .await;
     let (key, status) = match result {
         Ok(()) => return Ok(back_to(found.id, "panel_scored")),
-        Err(PanelError::Incomplete(missing)) => {
-            // The criteria changed while the form was open.
-            let _ = missing;
-            ("panel.score.error.changed", StatusCode::CONFLICT)
-        }
+        // The form matched the criteria when it was read; they changed
+        // before the scores were stored.
+        Err(PanelError::Incomplete(_)) => ("panel.score.error.changed", StatusCode::CONFLICT),
         Err(PanelError::NotDeclared) => ("panel.score.error.not_declared", StatusCode::CONFLICT),
         Err(PanelError::Conflicted) => ("panel.score.error.conflicted", StatusCode::CONFLICT),
         Err(PanelError::AlreadyScored) => ("panel.score.error.already", StatusCode::CONFLICT),
