@@ -51,6 +51,10 @@ pub enum PanelError {
     NotAtPanel,
     #[error("already declared")]
     AlreadyDeclared,
+    /// The reviewer wrote the idea: they cannot declare that they have no
+    /// interest in it.
+    #[error("the reviewer wrote the idea")]
+    OwnIdea,
     #[error("no declaration of interest yet")]
     NotDeclared,
     #[error("a conflict of interest was declared")]
@@ -366,6 +370,9 @@ async fn declare_with<D: ConnectionTrait + TransactionTrait>(
     let found = idea_at(db, org, idea).await?;
     if when == When::Now && found.stage != DECISION_STAGE && found.stage != PREVIEW_STAGE {
         return Err(PanelError::NotAtPanel);
+    }
+    if declared == Declared::NoConflict && found.author_id == reviewer.uuid() {
+        return Err(PanelError::OwnIdea);
     }
     let (conflict, interest) = match &declared {
         Declared::NoConflict => (false, String::new()),
@@ -1062,33 +1069,19 @@ pub async fn record_past<D: ConnectionTrait + TransactionTrait>(
     .await
 }
 
-/// The ideas of the organisation's innovation challenges (not merged ones),
-/// challenge by challenge and oldest first: what the demo's panel works on.
-pub async fn innovation_ideas<C: ConnectionTrait>(
+/// Every idea of the organisation that was not merged into another, oldest
+/// first: what the demo's panel looks through for its past work.
+pub async fn ideas_of<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
 ) -> Result<Vec<idea::Model>, DbError> {
-    let challenges = challenge::Entity::find()
-        .filter(challenge::Column::OrganisationId.eq(org.uuid()))
-        .filter(challenge::Column::Innovation.eq(true))
-        .order_by_asc(challenge::Column::CreatedAt)
-        .order_by_asc(challenge::Column::Id)
+    Ok(idea::Entity::find()
+        .filter(idea::Column::OrganisationId.eq(org.uuid()))
+        .filter(idea::Column::MergedInto.is_null())
+        .order_by_asc(idea::Column::CreatedAt)
+        .order_by_asc(idea::Column::Id)
         .all(conn)
-        .await?;
-    let mut out = Vec::new();
-    for c in challenges {
-        out.extend(
-            idea::Entity::find()
-                .filter(idea::Column::OrganisationId.eq(org.uuid()))
-                .filter(idea::Column::ChallengeId.eq(c.id))
-                .filter(idea::Column::MergedInto.is_null())
-                .order_by_asc(idea::Column::CreatedAt)
-                .order_by_asc(idea::Column::Id)
-                .all(conn)
-                .await?,
-        );
-    }
-    Ok(out)
+        .await?)
 }
 
 /// Whether the idea's history shows it entering `stage`.

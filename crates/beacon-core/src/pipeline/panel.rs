@@ -393,14 +393,15 @@ impl Decision {
         if amount <= 0 {
             return Err(FundingError::NotPositive);
         }
+        // The pot first: what remains in it is what the panel most needs to know.
+        if model == FundingModel::ChallengePot {
+            let mut pot = pot.ok_or(FundingError::NoPot)?;
+            pot.allocate(amount)?;
+        }
         if let Some(asked) = asked.filter(|a| *a > 0)
             && amount > asked
         {
             return Err(FundingError::ExceedsAsk { asked });
-        }
-        if model == FundingModel::ChallengePot {
-            let mut pot = pot.ok_or(FundingError::NoPot)?;
-            pot.allocate(amount)?;
         }
         Ok(Decision::Funded { amount, model })
     }
@@ -507,7 +508,7 @@ mod tests {
             ("cost", Weight(1)),
             ("risk", Weight(1)),
         ];
-        let missing = complete_sheet(&criteria, |c| (*c == "impact").then(|| Score(4)));
+        let missing = complete_sheet(&criteria, |c| (*c == "impact").then_some(Score(4)));
         assert_eq!(missing, Err(vec!["cost", "risk"]));
         let full = complete_sheet(&criteria, |_| Score::new(3)).unwrap();
         assert_eq!(full.len(), 3);
@@ -622,6 +623,11 @@ mod tests {
         assert_eq!(
             fund(35_000, ChallengePot, pot, Some(30_000)),
             Err(FundingError::ExceedsAsk { asked: 30_000 })
+        );
+        // Beyond both, the pot is what the panel hears about.
+        assert_eq!(
+            fund(50_000, ChallengePot, pot, Some(30_000)),
+            Err(FundingError::ExceedsPot { remaining: 40_000 })
         );
         // An ask of nothing is no ask.
         assert!(fund(100, RiskReward, None, Some(0)).is_ok());

@@ -205,8 +205,10 @@ impl DecisionForm {
                     None
                 }
             },
+            // Only a tampered or empty post lacks it: each of the page's two
+            // forms sends its own.
             _ => {
-                errors.add("outcome", "panel.decision.error.choose");
+                errors.add("decide", "panel.decision.error.choose");
                 None
             }
         }
@@ -352,6 +354,6 @@ mod tests {
         let (p, _) = parse("decline", "", "", "Too early");
         assert!(matches!(p, Some(Proposal::Decline(_))));
         let (p, e) = parse("", "", "", "");
-        assert!(p.is_none() && e.get("outcome").is_some());
+        assert!(p.is_none() && e.get("decide").is_some());
     }
 }

@@ -72,16 +72,27 @@ pub(super) struct Drafts {
     pub decision: DecisionForm,
 }
 
+/// What the page says back after a request: a success notice, or the errors
+/// of a refused form with what was typed in it.
+pub(super) struct Feedback<'a> {
+    pub errors: FormErrors,
+    pub notice: Option<&'a str>,
+    pub drafts: Drafts,
+}
+
 async fn idea_page(
     state: &AppState,
     visitor: &Visitor,
     tenant: &Tenant,
     uri: &OriginalUri,
     found: idea::Model,
-    errors: FormErrors,
-    notice_key: Option<&str>,
-    drafts: Drafts,
+    feedback: Feedback<'_>,
 ) -> Result<Response, AppError> {
+    let Feedback {
+        errors,
+        notice: notice_key,
+        drafts,
+    } = feedback;
     let lang = visitor.lang;
     let conn = state.db.conn();
     let me = tenant.who.person.id;
@@ -146,9 +157,11 @@ async fn show(
         &tenant,
         &uri,
         found,
-        FormErrors::new(visitor.lang),
-        q.notice.as_deref(),
-        Drafts::default(),
+        Feedback {
+            errors: FormErrors::new(visitor.lang),
+            notice: q.notice.as_deref(),
+            drafts: Drafts::default(),
+        },
     )
     .await
 }
@@ -165,7 +178,12 @@ async fn refused(
     drafts: Drafts,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let mut response = idea_page(state, visitor, tenant, uri, found, errors, None, drafts).await?;
+    let feedback = Feedback {
+        errors,
+        notice: None,
+        drafts,
+    };
+    let mut response = idea_page(state, visitor, tenant, uri, found, feedback).await?;
     *response.status_mut() = status;
     Ok(response)
 }
@@ -217,6 +235,20 @@ async fn declare(
         Ok(()) if conflict => return Ok(back_to(found.id, "panel_conflict_declared")),
         Ok(()) => return Ok(back_to(found.id, "panel_declared")),
         Err(PanelError::AlreadyDeclared) => "panel.declare.error.already",
+        Err(PanelError::OwnIdea) => {
+            errors.add("conflict", "panel.declare.error.own_idea");
+            return refused(
+                &state,
+                &visitor,
+                &tenant,
+                &uri,
+                found,
+                errors,
+                drafts(form),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
         Err(PanelError::NotAtPanel) => "panel.declare.error.closed",
         Err(other) => return Err(unexpected(other)),
     };
@@ -301,11 +333,9 @@ async fn submit_scores(
     .await;
     let (key, status) = match result {
         Ok(()) => return Ok(back_to(found.id, "panel_scored")),
-        Err(PanelError::Incomplete(missing)) => {
-            // The criteria changed while the form was open.
-            let _ = missing;
-            ("panel.score.error.changed", StatusCode::CONFLICT)
-        }
+        // The form matched the criteria when it was read; they changed
+        // before the scores were stored.
+        Err(PanelError::Incomplete(_)) => ("panel.score.error.changed", StatusCode::CONFLICT),
         Err(PanelError::NotDeclared) => ("panel.score.error.not_declared", StatusCode::CONFLICT),
         Err(PanelError::Conflicted) => ("panel.score.error.conflicted", StatusCode::CONFLICT),
         Err(PanelError::AlreadyScored) => ("panel.score.error.already", StatusCode::CONFLICT),

@@ -169,8 +169,13 @@ impl Facts {
     }
 }
 
+pub struct DeclarationFields {
+    pub radios: Radios,
+    pub interest: Textarea,
+}
+
 pub enum DeclarationSection {
-    Form(Radios),
+    Form(Box<DeclarationFields>),
     NoConflict(String),
     Conflict { said: String, interest: String },
     Closed,
@@ -201,27 +206,28 @@ impl DeclarationSection {
             )),
             None if found.stage == panel::DECISION_STAGE || found.stage == panel::PREVIEW_STAGE => {
                 let draft = &drafts.declaration;
+                // The interest is a field of its own rather than a
+                // conditional reveal: govuk-frontend marks revealing radios
+                // with aria-expanded, which ARIA does not allow on radios.
                 let interest = Textarea::new("interest")
-                    .label(Label::text(lang.t("panel.declare.interest")))
+                    .label(Label::text(lang.t("panel.declare.interest")).classes("govuk-label--s"))
                     .hint(lang.t("panel.declare.interest_hint"))
                     .rows(4)
                     .value(draft.interest.as_str())
                     .error_message(errors.message("interest"));
-                DeclarationSection::Form(
-                    Radios::new("conflict")
+                DeclarationSection::Form(Box::new(DeclarationFields {
+                    radios: Radios::new("conflict")
                         .legend(
                             Legend::text(lang.t("panel.declare.legend"))
                                 .classes("govuk-fieldset__legend--s"),
                         )
                         .hint(lang.t("panel.declare.hint"))
                         .item(ChoiceItem::new("no", lang.t("panel.declare.no")))
-                        .item(
-                            ChoiceItem::new("yes", lang.t("panel.declare.yes"))
-                                .conditional(interest.to_string()),
-                        )
+                        .item(ChoiceItem::new("yes", lang.t("panel.declare.yes")))
                         .value(draft.conflict.as_str())
                         .error_message(errors.message("conflict")),
-                )
+                    interest,
+                }))
             }
             None => DeclarationSection::Closed,
         }
@@ -272,6 +278,13 @@ impl ScoringSection {
             return ScoringSection::DeclareFirst;
         }
         let draft = &drafts.scores;
+        let total_weight: u64 = criteria.iter().map(|c| u64::from(c.weight.get())).sum();
+        let share = |c: &Criterion| {
+            (u64::from(c.weight.get()) * 100 + total_weight / 2)
+                .checked_div(total_weight)
+                // Criteria that all weigh nothing count the same.
+                .unwrap_or(100 / criteria.len().max(1) as u64)
+        };
         let fields = criteria
             .iter()
             .map(|c| {
@@ -281,7 +294,10 @@ impl ScoringSection {
                     .hint(tf(
                         lang,
                         "panel.score.weight",
-                        &[("weight", &c.weight.get().to_string())],
+                        &[
+                            ("weight", &c.weight.get().to_string()),
+                            ("share", &share(c).to_string()),
+                        ],
                     ))
                     .value(draft.scores.get(&c.key).cloned().unwrap_or_default())
                     .error_message(errors.message(&score_field(&c.key)));
@@ -325,7 +341,7 @@ pub struct AggregateView {
 
 pub enum ScoresSection {
     Hidden(&'static str),
-    Shown(AggregateView),
+    Shown(Box<AggregateView>),
 }
 
 impl ScoresSection {
@@ -461,18 +477,24 @@ impl ScoresSection {
                 })
             })
             .collect();
-        ScoresSection::Shown(AggregateView {
+        ScoresSection::Shown(Box::new(AggregateView {
             summary,
             by_criterion,
             by_reviewer,
             comments,
-        })
+        }))
     }
+}
+
+pub struct DecisionFields {
+    pub amount: Input,
+    pub models: Radios,
+    pub reason: Textarea,
 }
 
 pub enum DecisionSection {
     Recorded(Vec<(String, String)>),
-    Form(Radios),
+    Form(Box<DecisionFields>),
     Closed(&'static str),
 }
 
@@ -535,7 +557,7 @@ impl DecisionSection {
             }
             models = models.item(ChoiceItem::new(
                 model.key(),
-                lang.t(&format!("panel.model.{}", model.key())),
+                lang.t(&format!("panel.source.{}", model.key())),
             ));
         }
         let reason = Textarea::new("reason")
@@ -544,23 +566,13 @@ impl DecisionSection {
             .rows(4)
             .value(draft.reason.as_str())
             .error_message(errors.message("reason"));
-        DecisionSection::Form(
-            Radios::new("outcome")
-                .legend(
-                    Legend::text(lang.t("panel.decision.legend"))
-                        .classes("govuk-fieldset__legend--s"),
-                )
-                .item(
-                    ChoiceItem::new("fund", lang.t("panel.decision.fund"))
-                        .conditional(format!("{amount}{models}")),
-                )
-                .item(
-                    ChoiceItem::new("decline", lang.t("panel.decision.decline"))
-                        .conditional(reason.to_string()),
-                )
-                .value(draft.outcome.as_str())
-                .error_message(errors.message("outcome")),
-        )
+        // Two forms, one for each outcome, rather than radios revealing
+        // fields (see the declaration).
+        DecisionSection::Form(Box::new(DecisionFields {
+            amount,
+            models,
+            reason,
+        }))
     }
 }
 

@@ -31,6 +31,7 @@ both_databases!(
     only_the_panel_scores_and_decides,
     another_councils_panel_finds_nothing,
     a_conflicted_reviewer_neither_scores_nor_sees_scores,
+    an_author_on_the_panel_has_an_interest,
     fifty_submissions_at_once_make_one_set_of_scores,
     concurrent_decisions_never_overspend_the_pot,
     many_decisions_at_once_stay_within_the_pot,
@@ -96,8 +97,18 @@ async fn challenge(
 
 /// An idea written as the ideas pages write one, then put in `stage`.
 async fn idea(app: &TestApp, challenge: Option<Uuid>, title: &str, stage: &str) -> Uuid {
+    idea_by(app, "staff@northmere.example", challenge, title, stage).await
+}
+
+async fn idea_by(
+    app: &TestApp,
+    author: &str,
+    challenge: Option<Uuid>,
+    title: &str,
+    stage: &str,
+) -> Uuid {
     let org = org_id(app, "northmere").await;
-    let author = person_id(app, "staff@northmere.example").await;
+    let author = person_id(app, author).await;
     let txn = app.db().conn().begin().await.unwrap();
     let id = beacon_db::ideas::create(
         &txn,
@@ -541,6 +552,44 @@ async fn a_conflicted_reviewer_neither_scores_nor_sees_scores(app: TestApp) -> T
     app
 }
 
+async fn an_author_on_the_panel_has_an_interest(app: TestApp) -> TestApp {
+    let c = challenge(&app, "Authors", Some(1_000_000), &[("Impact", 1)]).await;
+    let id = idea_by(
+        &app,
+        PANEL,
+        Some(c),
+        "The panel member's own idea",
+        "decision",
+    )
+    .await;
+    let panel = app.signed_in(PANEL).await;
+    let path = format!("/ideas/{id}/panel");
+    let before = audit_count(&app).await;
+    let none = panel
+        .post(&format!("{path}/declaration"), &[("conflict", "no")])
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        none.texts(".govuk-error-summary__list a"),
+        vec!["You wrote this idea, so you have an interest in it. Select yes and describe it"]
+    );
+    assert_eq!(audit_count(&app).await, before);
+    let declared = panel
+        .post(
+            &format!("{path}/declaration"),
+            &[("conflict", "yes"), ("interest", "I wrote it.")],
+        )
+        .await;
+    assert_eq!(declared.status, StatusCode::SEE_OTHER);
+    let org = northmere(&app).await;
+    let me = person_id(&app, PANEL).await;
+    assert_eq!(
+        panel::standing(app.db().conn(), org, id, me).await.unwrap(),
+        Standing::Conflicted
+    );
+    app
+}
+
 async fn fifty_submissions_at_once_make_one_set_of_scores(app: TestApp) -> TestApp {
     let c = challenge(
         &app,
@@ -837,7 +886,7 @@ async fn bad_input_changes_nothing(app: TestApp) -> TestApp {
     }
     let empty = panel.post(&format!("/ideas/{a}/decision"), &[]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(empty.body.contains("href=\"#outcome\""));
+    assert!(empty.body.contains("href=\"#decide\""));
     let no_amount = panel
         .post(
             &format!("/ideas/{a}/decision"),
