@@ -126,6 +126,30 @@ async fn idea_in<C: ConnectionTrait>(
         .ok_or(DbError::NotFound)
 }
 
+/// Every change to an idea's delivery starts here: a write that changes
+/// nothing, so that changes to one idea queue up instead of racing. On
+/// PostgreSQL it locks the idea's row; on SQLite it takes the write lock
+/// before the transaction has read anything, so a second writer waits out the
+/// busy timeout rather than failing on a stale snapshot. Another
+/// organisation's idea is "not found".
+async fn lock_idea<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    idea: Uuid,
+) -> Result<idea::Model, DbError> {
+    let locked = idea::Entity::update_many()
+        .col_expr(idea::Column::Stage, Expr::col(idea::Column::Stage))
+        .filter(idea::Column::Id.eq(idea))
+        .filter(idea::Column::OrganisationId.eq(org.uuid()))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    if locked == 0 {
+        return Err(DbError::NotFound);
+    }
+    idea_in(conn, org, idea).await
+}
+
 // ---------------------------------------------------------------------------
 // Pilots
 
@@ -413,7 +437,7 @@ pub async fn save_plan<C: ConnectionTrait>(
     idea: Uuid,
     plan: PilotPlan,
 ) -> Result<Saved, DbError> {
-    idea_in(conn, org, idea).await?;
+    lock_idea(conn, org, idea).await?;
     if pilot_row(conn, org, idea).await?.is_none() {
         let id = Uuid::new_v4();
         let inserted = pilot::Entity::insert(pilot::ActiveModel {
@@ -485,6 +509,7 @@ pub async fn finish_pilot<C: ConnectionTrait>(
     idea: Uuid,
     on: Date,
 ) -> Result<bool, DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     let changed = pilot::Entity::update_many()
         .col_expr(
@@ -523,6 +548,7 @@ pub async fn add_milestone<C: ConnectionTrait>(
     title: &str,
     due_on: Date,
 ) -> Result<Uuid, DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     let id = Uuid::new_v4();
     pilot_milestone::Entity::insert(pilot_milestone::ActiveModel {
@@ -559,6 +585,7 @@ pub async fn complete_milestone<C: ConnectionTrait>(
     milestone: Uuid,
     done_on: Date,
 ) -> Result<bool, DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     let mine = pilot_milestone::Column::Id
         .eq(milestone)
@@ -610,6 +637,7 @@ pub async fn record_spend<C: ConnectionTrait>(
     idea: Uuid,
     spend: NewSpend,
 ) -> Result<Uuid, DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     let id = Uuid::new_v4();
     pilot_spend::Entity::insert(pilot_spend::ActiveModel {
@@ -654,6 +682,7 @@ pub async fn post_update<C: ConnectionTrait>(
     idea: Uuid,
     update: NewUpdate,
 ) -> Result<Uuid, DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     let id = Uuid::new_v4();
     pilot_update::Entity::insert(pilot_update::ActiveModel {
@@ -697,6 +726,7 @@ pub async fn add_team_member<C: ConnectionTrait>(
     idea: Uuid,
     member: NewTeamMember,
 ) -> Result<Uuid, DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     if crate::people::roles_in(conn, org, member.person)
         .await?
@@ -744,6 +774,7 @@ pub async fn remove_team_member<C: ConnectionTrait>(
     idea: Uuid,
     member: Uuid,
 ) -> Result<(), DbError> {
+    lock_idea(conn, org, idea).await?;
     let pilot = existing_pilot(conn, org, idea).await?;
     let mine = pilot_team_member::Column::Id
         .eq(member)
@@ -945,7 +976,7 @@ pub async fn record_evaluation<C: ConnectionTrait>(
     idea: Uuid,
     valid: &ValidEvaluation,
 ) -> Result<Saved, DbError> {
-    idea_in(conn, org, idea).await?;
+    lock_idea(conn, org, idea).await?;
     let (transfers, transfers_to) = match &valid.transfer {
         Transfer::Yes(to) => (true, to.clone()),
         Transfer::No => (false, String::new()),
@@ -1262,7 +1293,7 @@ pub async fn draft_case_study<C: ConnectionTrait>(
     org: OrgId,
     idea: Uuid,
 ) -> Result<Saved, DbError> {
-    let idea = idea_in(conn, org, idea).await?;
+    let idea = lock_idea(conn, org, idea).await?;
     let evaluation = evaluation_row(conn, org, idea.id)
         .await?
         .ok_or(DbError::NotFound)?;

@@ -38,19 +38,25 @@ impl CaseStudyPage {
         let lang = self.shell.lang;
         let t = |key: &str| self.shell.t(&format!("delivery.case_study.{key}"));
         let money = &d.money;
+        // Written text keeps its paragraphs.
+        let long = |key: &str, text: &str| {
+            let mut row = SummaryRow::text(t(key), text.to_owned());
+            row.value.classes = Some("beacon-preformatted".to_owned());
+            row
+        };
         Some(
             SummaryList::default()
                 .row(SummaryRow::text(t("title_field"), d.title.clone()))
-                .row(SummaryRow::text(t("summary"), d.summary.clone()))
-                .row(SummaryRow::text(t("challenge"), d.challenge.clone()))
-                .row(SummaryRow::text(t("approach"), d.approach.clone()))
-                .row(SummaryRow::text(t("results"), d.results.clone()))
-                .row(SummaryRow::text(
-                    t("lessons"),
+                .row(long("summary", &d.summary))
+                .row(long("challenge", &d.challenge))
+                .row(long("approach", &d.approach))
+                .row(long("results", &d.results))
+                .row(long(
+                    "lessons",
                     if d.lessons.is_empty() {
-                        t("no_lessons").to_owned()
+                        t("no_lessons")
                     } else {
-                        d.lessons.clone()
+                        &d.lessons
                     },
                 ))
                 .row(SummaryRow::text(t("service_area"), d.service_area.clone()))

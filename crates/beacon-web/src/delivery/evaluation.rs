@@ -183,15 +183,6 @@ impl EvaluationPage {
     }
 
     fn transfers_radios(&self) -> Radios {
-        let to = Textarea::new("transfers_to")
-            .label(Label::text(
-                self.shell.t("delivery.evaluation.transfers_to"),
-            ))
-            .hint(self.shell.t("delivery.evaluation.transfers_to_hint"))
-            .rows(3)
-            .value(self.form.transfers_to.clone())
-            .error_message(self.errors.message("transfers_to"))
-            .to_string();
         Radios::new("transfers")
             .legend(
                 Legend::text(self.shell.t("delivery.evaluation.transfers"))
@@ -200,8 +191,24 @@ impl EvaluationPage {
             .hint(self.shell.t("delivery.evaluation.transfers_hint"))
             .value(self.form.transfers.clone())
             .error_message(self.errors.message("transfers"))
-            .item(ChoiceItem::new("yes", self.shell.t("delivery.yes")).conditional(to))
+            .item(ChoiceItem::new("yes", self.shell.t("delivery.yes")))
             .item(ChoiceItem::new("no", self.shell.t("delivery.no")))
+    }
+
+    /// Asked after the radios rather than revealed inside "yes": GOV.UK's
+    /// conditional reveal puts `aria-expanded` on radios, which ARIA does not
+    /// allow there (alphagov/govuk-frontend#979), and every page here passes
+    /// axe. The answer is required only when "yes" is chosen.
+    fn transfers_to_input(&self) -> Textarea {
+        Textarea::new("transfers_to")
+            .label(
+                Label::text(self.shell.t("delivery.evaluation.transfers_to"))
+                    .classes("govuk-label--s"),
+            )
+            .hint(self.shell.t("delivery.evaluation.transfers_to_hint"))
+            .rows(3)
+            .value(self.form.transfers_to.clone())
+            .error_message(self.errors.message("transfers_to"))
     }
 
     fn submit(&self) -> Button {

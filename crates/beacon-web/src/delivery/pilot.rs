@@ -348,6 +348,12 @@ impl PilotPage {
         Tag::text(self.shell.t(&format!("delivery.rag.{}", rag.key()))).classes(colour)
     }
 
+    /// How the latest update says the pilot is going.
+    fn latest_rag(&self) -> Option<Tag> {
+        let update = self.record.as_ref()?.updates.first()?;
+        Some(self.rag_tag(&update.rag))
+    }
+
     fn overdue_count(&self) -> usize {
         self.record.as_ref().map_or(0, |r| {
             r.milestones
@@ -511,7 +517,6 @@ impl PilotPage {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
     visitor: &Visitor,
@@ -1075,9 +1080,14 @@ async fn render_plan(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    // A new plan starts from the performance gap the idea set out to close.
     let form = form
         .or_else(|| existing.as_ref().map(PlanForm::of))
-        .unwrap_or_default();
+        .unwrap_or_else(|| PlanForm {
+            baseline: idea.measure_today.clone(),
+            success_measures: idea.measure_aspiration.clone(),
+            ..PlanForm::default()
+        });
     let body = page(&PlanPage {
         shell,
         idea,

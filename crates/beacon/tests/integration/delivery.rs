@@ -43,6 +43,7 @@ both_databases!(
     stopped_without_lessons_is_refused_and_writes_nothing,
     gate_facts_follow_the_evaluation,
     the_case_study_copies_the_facts_and_nothing_else,
+    setting_up_a_pilot_twice_at_once_gives_one_pilot,
 );
 
 const LEAD: &str = "innovation-lead@northmere.example";
@@ -932,5 +933,47 @@ async fn the_case_study_copies_the_facts_and_nothing_else(app: TestApp) -> TestA
     assert!(page.body.contains("Libraries kept their fridges"));
     assert!(page.body.contains("Partly adopted"));
     assert!(page.body.contains("Level 3: causality"));
+    app
+}
+
+async fn setting_up_a_pilot_twice_at_once_gives_one_pilot(app: TestApp) -> TestApp {
+    let idea = idea_at(&app, "northmere", STAFF, "Pop-up repair cafe", "pilot").await;
+    let lead = app.signed_in(LEAD).await;
+    let token = lead.token().await;
+    let mut form = boxes("starts", today());
+    form.extend(boxes("ends", today() + Duration::days(60)));
+    form.extend([
+        ("budget".to_owned(), "5,000".to_owned()),
+        ("baseline".to_owned(), "No repair service".to_owned()),
+        (
+            "success_measures".to_owned(),
+            "200 items repaired".to_owned(),
+        ),
+        ("csrf_token".to_owned(), token),
+    ]);
+    let path = format!("/ideas/{idea}/pilot/plan");
+    let attempts = (0..8).map(|_| {
+        let lead = lead.clone();
+        let form = form.clone();
+        let path = path.clone();
+        tokio::spawn(async move {
+            lead.request(reqwest::Method::POST, &path, Some(&fields(&form)), &[])
+                .await
+                .status
+        })
+    });
+    for attempt in attempts.collect::<Vec<_>>() {
+        assert_eq!(attempt.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let org = org_id(&app, "northmere").await;
+    let pilot = beacon_db::delivery::pilot(app.db().conn(), org, idea)
+        .await
+        .unwrap();
+    assert!(pilot.is_some(), "one pilot, found by its idea");
+    let audit = app.signed_in("admin@northmere.example").await;
+    let created = audit.get("/admin/audit?action=pilot.plan").await;
+    assert_eq!(created.texts("tbody tr").len(), 1, "set up once");
+    let changed = audit.get("/admin/audit?action=pilot.replan").await;
+    assert_eq!(changed.texts("tbody tr").len(), 7, "then changed");
     app
 }
