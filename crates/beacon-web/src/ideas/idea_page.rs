@@ -200,7 +200,9 @@ fn links(
         out.push(("ideas.links.panel", format!("/ideas/{id}/panel")));
     }
     if reached(DECISION) && (lead || can(Capability::DecideFunding)) {
-        out.push(("ideas.links.decision", format!("/ideas/{id}/decision")));
+        // The decision is recorded on the panel page (its form posts to
+        // `/ideas/{id}/decision`, which has no page of its own).
+        out.push(("ideas.links.decision", format!("/ideas/{id}/panel#decide")));
     }
     if reached(PILOT) && follows_work {
         out.push(("ideas.links.pilot", format!("/ideas/{id}/pilot")));
