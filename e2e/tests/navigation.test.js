@@ -26,6 +26,7 @@ const LABELS = {
     '/challenges': 'Challenges',
     '/ideas': 'Ideas',
     '/sessions': 'Sessions',
+    '/panel': 'Panel',
     '/portfolio': 'Portfolio',
     '/admin': 'Administration',
     '/sector': 'Sector administration',
@@ -36,6 +37,7 @@ const LABELS = {
     '/challenges': 'Heriau',
     '/ideas': 'Syniadau',
     '/sessions': 'Sesiynau',
+    '/panel': 'Panel',
     '/portfolio': 'Portffolio',
     '/admin': 'Gweinyddu',
     '/sector': "Gweinyddu'r sector",
@@ -48,6 +50,7 @@ const SIGNED_OUT = { en: ['Sign in'], cy: ['Mewngofnodi'] };
 function hrefsFor(role) {
   if (role === 'sector_admin') return ['/', '/sector', '/account'];
   const hrefs = ['/', '/challenges', '/ideas', '/sessions'];
+  if (role === 'panel') hrefs.push('/panel');
   if (['innovation_lead', 'panel', 'councillor'].includes(role)) hrefs.push('/portfolio');
   if (role === 'admin') hrefs.push('/admin');
   hrefs.push('/account');

@@ -131,6 +131,9 @@ fn navigation(visitor: &Visitor, path: &str) -> Vec<NavItem> {
         add("/ideas", "nav.ideas");
         add("/sessions", "nav.sessions");
     }
+    if standing.can(Capability::ScoreCases) {
+        add("/panel", "nav.panel");
+    }
     if standing.can(Capability::ViewPortfolio) {
         add("/portfolio", "nav.portfolio");
     }

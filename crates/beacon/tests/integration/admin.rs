@@ -285,6 +285,9 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         // Every member has the pipeline; the portfolio is for those who
         // steer it, administration for admins.
         let mut expected = vec!["Home", "Challenges", "Ideas", "Sessions"];
+        if role == Role::Panel {
+            expected.push("Panel");
+        }
         if matches!(role, Role::InnovationLead | Role::Panel | Role::Councillor) {
             expected.push("Portfolio");
         }
