@@ -533,10 +533,26 @@ impl FormPage {
         )
     }
 
+    /// Yes or no. The pot is a field of its own after it rather than a
+    /// conditional reveal, whose `aria-expanded` on a radio axe refuses.
     fn innovation(&self) -> Radios {
         let lang = self.shell.lang;
+        Radios::new("innovation")
+            .legend(
+                Legend::text(lang.t("challenges.form.innovation"))
+                    .classes("govuk-fieldset__legend--s"),
+            )
+            .hint(lang.t("challenges.form.innovation_hint"))
+            .value(self.form.innovation.clone())
+            .error_message(self.errors.message("innovation"))
+            .item(ChoiceItem::new("yes", lang.t("challenges.form.yes")))
+            .item(ChoiceItem::new("no", lang.t("challenges.form.no")))
+    }
+
+    fn pot(&self) -> Input {
+        let lang = self.shell.lang;
         let mut pot = Input::new("pot")
-            .label(Label::text(lang.t("challenges.form.pot")))
+            .label(Label::text(lang.t("challenges.form.pot")).classes("govuk-label--s"))
             .hint(match self.allocated {
                 Some(a) if a > 0 => self.shell.tf(
                     "challenges.form.pot_hint_allocated",
@@ -551,18 +567,7 @@ impl FormPage {
             .value(self.form.pot.clone())
             .error_message(self.errors.message("pot"));
         pot.autocomplete = Some("off".into());
-        Radios::new("innovation")
-            .legend(
-                Legend::text(lang.t("challenges.form.innovation"))
-                    .classes("govuk-fieldset__legend--s"),
-            )
-            .hint(lang.t("challenges.form.innovation_hint"))
-            .value(self.form.innovation.clone())
-            .error_message(self.errors.message("innovation"))
-            .item(
-                ChoiceItem::new("yes", lang.t("challenges.form.yes")).conditional(pot.to_string()),
-            )
-            .item(ChoiceItem::new("no", lang.t("challenges.form.no")))
+        pot
     }
 
     fn criteria(&self) -> Vec<(Input, Input)> {

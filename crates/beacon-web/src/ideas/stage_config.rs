@@ -102,7 +102,7 @@ impl StagesPage {
         for r in Requirement::ALL {
             c = c.item(ChoiceItem::new(
                 r.key(),
-                lang.t(&format!("ideas.requirement.{}", r.key())),
+                lang.t(&format!("stages.requirement.{}", r.key())),
             ));
         }
         c
@@ -440,7 +440,7 @@ fn check_new(
             }
         }
     };
-    if !stored.stage(after).is_some_and(|s| !s.terminal) {
+    if stored.stage(after).is_none_or(|s| s.terminal) {
         errors.add("new_after", "stages.error.after");
         return None;
     }

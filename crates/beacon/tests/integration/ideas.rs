@@ -127,7 +127,7 @@ fn with<'a>(
     form
 }
 
-fn challenge_form<'a>(question: &'a str) -> Vec<(&'a str, &'a str)> {
+fn challenge_form(question: &str) -> Vec<(&str, &str)> {
     vec![
         ("question", question),
         (
