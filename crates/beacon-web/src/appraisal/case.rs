@@ -2,7 +2,7 @@
 //! options and their lines. Business as usual is addressed as `bau` in
 //! forms, so a line can be added to it before the case exists.
 use super::chart::{self, Chart};
-use super::{Scope, editable, form_id, rating_tag, scope, stage_name};
+use super::{Ctx, Scope, editable, form_id, rating_tag, scope, stage_name};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors, notice};
@@ -1262,15 +1262,18 @@ impl LinePage {
 }
 
 async fn line_page(
-    state: &AppState,
-    visitor: &Visitor,
-    tenant: &Tenant,
-    uri: &OriginalUri,
+    ctx: &Ctx<'_>,
     scope: &Scope,
     draft: LineForm,
     errors: FormErrors,
     notice_key: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Ctx {
+        state,
+        visitor,
+        tenant,
+        uri,
+    } = *ctx;
     let lang = visitor.lang;
     let view = db::load(state.db.conn(), tenant.org, scope.idea.id).await?;
     let mut options: Vec<(String, String)> = view
@@ -1342,10 +1345,12 @@ pub(super) async fn line_form(
         ..LineForm::default()
     };
     line_page(
-        &state,
-        &visitor,
-        &tenant,
-        &uri,
+        &Ctx {
+            state: &state,
+            visitor: &visitor,
+            tenant: &tenant,
+            uri: &uri,
+        },
         &scope,
         draft,
         FormErrors::new(visitor.lang),
@@ -1431,7 +1436,19 @@ pub(super) async fn add_line(
         errors.is_empty(),
     ) else {
         return unprocessable(
-            line_page(&state, &visitor, &tenant, &uri, &scope, form, errors, None).await,
+            line_page(
+                &Ctx {
+                    state: &state,
+                    visitor: &visitor,
+                    tenant: &tenant,
+                    uri: &uri,
+                },
+                &scope,
+                form,
+                errors,
+                None,
+            )
+            .await,
         );
     };
     let now = state.clock.now();
@@ -1454,7 +1471,19 @@ pub(super) async fn add_line(
             drop(txn);
             errors.add("option", "appraisal.error.too_many_lines");
             return unprocessable(
-                line_page(&state, &visitor, &tenant, &uri, &scope, form, errors, None).await,
+                line_page(
+                    &Ctx {
+                        state: &state,
+                        visitor: &visitor,
+                        tenant: &tenant,
+                        uri: &uri,
+                    },
+                    &scope,
+                    form,
+                    errors,
+                    None,
+                )
+                .await,
             );
         }
         Err(e) => return Err(e.into()),

@@ -163,40 +163,44 @@ pub(super) async fn save(
         errors.add("size", "appraisal.matrix.error.size");
     }
     let max = size.map(|s| s * s).unwrap_or(MAX_SIZE * MAX_SIZE);
-    let mut threshold = |field: &str, raw: &str| {
-        let value = number(raw);
-        match value {
-            None if raw.trim().is_empty() => {
-                errors.add(field, "appraisal.matrix.error.missing");
-                None
-            }
-            Some(v) if (2..=max).contains(&v) => Some(v),
-            _ => {
-                errors.add_text(
-                    field,
-                    crate::i18n::tf(
-                        lang,
-                        "appraisal.matrix.error.range",
-                        &[("max", &max.to_string())],
-                    ),
-                );
-                None
-            }
-        }
+    // Each threshold's own problem first, then whether they rise; reported
+    // in the order of the fields on the page.
+    let range = || {
+        crate::i18n::tf(
+            lang,
+            "appraisal.matrix.error.range",
+            &[("max", &max.to_string())],
+        )
     };
-    let medium = threshold("medium-from", &form.medium_from);
-    let high = threshold("high-from", &form.high_from);
-    let very_high = threshold("very-high-from", &form.very_high_from);
-    if let (Some(m), Some(h)) = (medium, high)
+    let threshold = |raw: &str| match number(raw) {
+        None if raw.trim().is_empty() => Err(lang.t("appraisal.matrix.error.missing").to_owned()),
+        Some(v) if (2..=max).contains(&v) => Ok(v),
+        _ => Err(range()),
+    };
+    let mut problems: [Result<u8, String>; 3] = [
+        threshold(&form.medium_from),
+        threshold(&form.high_from),
+        threshold(&form.very_high_from),
+    ];
+    if let (Ok(m), Ok(h)) = (&problems[0], &problems[1])
         && h <= m
     {
-        errors.add("high-from", "appraisal.matrix.error.high_order");
+        problems[1] = Err(lang.t("appraisal.matrix.error.high_order").to_owned());
     }
-    if let (Some(h), Some(v)) = (high, very_high)
+    if let (Ok(h), Ok(v)) = (&problems[1], &problems[2])
         && v <= h
     {
-        errors.add("very-high-from", "appraisal.matrix.error.very_high_order");
+        problems[2] = Err(lang.t("appraisal.matrix.error.very_high_order").to_owned());
     }
+    let [medium, high, very_high] = problems;
+    let mut take = |field: &str, result: Result<u8, String>| {
+        result
+            .map_err(|message| errors.add_text(field, message))
+            .ok()
+    };
+    let medium = take("medium-from", medium);
+    let high = take("high-from", high);
+    let very_high = take("very-high-from", very_high);
     let matrix = match (size, medium, high, very_high) {
         (Some(s), Some(m), Some(h), Some(v)) if errors.is_empty() => {
             RiskMatrix::new(s, m, h, v).ok()

@@ -122,6 +122,14 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The request a page is drawn for.
+struct Ctx<'a> {
+    state: &'a AppState,
+    visitor: &'a crate::visitor::Visitor,
+    tenant: &'a Tenant,
+    uri: &'a axum::extract::OriginalUri,
+}
+
 /// An idea whose business case the visitor may see, and whether they may
 /// change it.
 struct Scope {

@@ -1,6 +1,6 @@
 //! An idea's risk register, scored on the organisation's matrix, and the
 //! risk of not innovating beside it.
-use super::{Scope, editable, form_id, rating_class, rating_tag, scope};
+use super::{Ctx, Scope, editable, form_id, rating_class, rating_tag, scope};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors, notice};
@@ -319,15 +319,18 @@ struct Drafts {
 }
 
 async fn risks_page(
-    state: &AppState,
-    visitor: &Visitor,
-    tenant: &Tenant,
-    uri: &OriginalUri,
+    ctx: &Ctx<'_>,
     scope: &Scope,
     drafts: Drafts,
     errors: FormErrors,
     notice_key: Option<&str>,
 ) -> Result<Response, AppError> {
+    let Ctx {
+        state,
+        visitor,
+        tenant,
+        uri,
+    } = *ctx;
     let lang = visitor.lang;
     let view: CaseView = db::load(state.db.conn(), tenant.org, scope.idea.id).await?;
     let matrix = view.matrix;
@@ -445,10 +448,12 @@ pub(super) async fn show(
         drafts.editing = Some(risk_id);
     }
     risks_page(
-        &state,
-        &visitor,
-        &tenant,
-        &uri,
+        &Ctx {
+            state: &state,
+            visitor: &visitor,
+            tenant: &tenant,
+            uri: &uri,
+        },
         &scope,
         drafts,
         FormErrors::new(visitor.lang),
@@ -503,10 +508,12 @@ async fn save_risk(
         let scope = &scope;
         async move {
             let mut response = risks_page(
-                state,
-                visitor,
-                tenant,
-                uri,
+                &Ctx {
+                    state,
+                    visitor,
+                    tenant,
+                    uri,
+                },
                 scope,
                 Drafts {
                     statement: None,
@@ -627,10 +634,12 @@ pub(super) async fn not_innovating(
                     &problems,
                 );
                 let mut response = risks_page(
-                    &state,
-                    &visitor,
-                    &tenant,
-                    &uri,
+                    &Ctx {
+                        state: &state,
+                        visitor: &visitor,
+                        tenant: &tenant,
+                        uri: &uri,
+                    },
                     &scope,
                     Drafts {
                         statement: Some(form),
