@@ -101,10 +101,17 @@ impl BudgetPosition {
 }
 
 /// `part` as a percentage of `whole` (non-zero), to one decimal place,
-/// halves rounded away from zero.
+/// halves rounded away from zero. Always shown with that one place ("25.0"),
+/// so figures side by side line up.
 fn percent(part: Pence, whole: Pence) -> Decimal {
-    (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
-        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+    let mut p = (Decimal::from(part) * Decimal::ONE_HUNDRED / Decimal::from(whole))
+        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    p.rescale(1);
+    // A tiny shortfall rounds to 0.0, not −0.0.
+    if p.is_zero() {
+        p.set_sign_positive(true);
+    }
+    p
 }
 
 /// Realised against expected for one kind of money.
@@ -506,10 +513,13 @@ mod tests {
         let v = variance(1_000_000, 1_200_000);
         assert_eq!(v.difference, 200_000);
         assert_eq!(v.percent, Some(dec!(20.0)));
+        assert_eq!(v.percent.map(|p| p.to_string()), Some("20.0".to_owned()));
         let short = variance(1_000_000, 250_000);
         assert_eq!(short.difference, -750_000);
         assert_eq!(short.percent, Some(dec!(-75.0)));
         assert_eq!(variance(0, 500).percent, None);
+        let tiny = variance(1_000_000, 999_999).percent.unwrap();
+        assert_eq!(tiny.to_string(), "0.0");
         let m = money_variance(
             Money {
                 cost: 100,

@@ -44,6 +44,7 @@ both_databases!(
     gate_facts_follow_the_evaluation,
     the_case_study_copies_the_facts_and_nothing_else,
     setting_up_a_pilot_twice_at_once_gives_one_pilot,
+    hostile_text_is_shown_as_text,
 );
 
 const LEAD: &str = "innovation-lead@northmere.example";
@@ -975,5 +976,59 @@ async fn setting_up_a_pilot_twice_at_once_gives_one_pilot(app: TestApp) -> TestA
     assert_eq!(created.texts("tbody tr").len(), 1, "set up once");
     let changed = audit.get("/admin/audit?action=pilot.replan").await;
     assert_eq!(changed.texts("tbody tr").len(), 7, "then changed");
+    app
+}
+
+async fn hostile_text_is_shown_as_text(app: TestApp) -> TestApp {
+    const XSS: &str = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let idea = idea_at(&app, "northmere", STAFF, "Hostile pilot", "evaluation").await;
+    set_up_pilot(&app, idea).await;
+    let lead = app.signed_in(LEAD).await;
+    let pilot = format!("/ideas/{idea}/pilot");
+    let mut milestone = vec![("milestone-title".to_owned(), XSS.to_owned())];
+    milestone.extend(boxes("milestone-due", today()));
+    lead.post(&format!("{pilot}/milestones"), &fields(&milestone))
+        .await;
+    let mut spend = boxes("spend-date", today());
+    spend.push(("spend-description".into(), XSS.into()));
+    spend.push(("spend-amount".into(), "10".into()));
+    lead.post(&format!("{pilot}/spend"), &fields(&spend)).await;
+    lead.post(
+        &format!("{pilot}/updates"),
+        &[("update-rag", "on_track"), ("update-body", XSS)],
+    )
+    .await;
+    lead.post(
+        &format!("{pilot}/team"),
+        &[("team-email", STAFF), ("team-role", XSS)],
+    )
+    .await;
+    let mut form = evaluation_form("stopped", &format!("We learnt this: {XSS}"));
+    form.retain(|(k, _)| *k != "results");
+    form.push(("results", XSS.to_owned()));
+    lead.post(&format!("/ideas/{idea}/evaluation"), &as_fields(&form))
+        .await;
+    lead.post(&format!("/ideas/{idea}/case-study"), &[("draft", "yes")])
+        .await;
+    for path in [
+        pilot.clone(),
+        format!("/ideas/{idea}/evaluation"),
+        format!("/ideas/{idea}/case-study"),
+    ] {
+        let page = lead.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("<script>alert"), "{path}");
+        assert!(!page.body.contains("<img src=x"), "{path}");
+        assert!(
+            page.texts("main").join(" ").contains(XSS),
+            "{path} shows it as text"
+        );
+    }
+    // Even where it is refused, what was typed comes back as text.
+    let reply = lead
+        .post(&format!("{pilot}/updates"), &[("update-body", XSS)])
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!reply.body.contains("<script>alert"));
     app
 }
