@@ -571,7 +571,6 @@ impl FormPage {
     }
 
     fn criteria(&self) -> Vec<(Input, Input)> {
-        let lang = self.shell.lang;
         (0..MAX_CRITERIA)
             .map(|i| {
                 let n = (i + 1).to_string();
@@ -602,7 +601,6 @@ impl FormPage {
                             .unwrap_or_default(),
                     )
                     .error_message(self.errors.message(&weight_id));
-                let _ = lang;
                 (name, weight)
             })
             .collect()
@@ -662,11 +660,13 @@ fn form_page(
 
 pub async fn new(visitor: Visitor, tenant: Tenant, uri: OriginalUri) -> Result<Response, AppError> {
     tenant.require(Capability::RunPipeline)?;
-    let form = ChallengeForm {
-        innovation: String::new(),
-        ..ChallengeForm::default()
-    };
-    form_page(&visitor, &uri, FormErrors::new(visitor.lang), form, None)
+    form_page(
+        &visitor,
+        &uri,
+        FormErrors::new(visitor.lang),
+        ChallengeForm::default(),
+        None,
+    )
 }
 
 pub async fn create(

@@ -11,6 +11,10 @@ mod list;
 mod stage_config;
 mod submit;
 
+/// The idea if the visitor may see it: `pipeline::idea_in` plus the audience
+/// of the challenge it answers. Other parts' idea pages may use it too.
+pub(crate) use idea_page::visible_idea;
+
 use crate::i18n::Lang;
 use crate::routes::{Access, Route, route};
 use crate::visitor::Tenant;

@@ -693,7 +693,7 @@ async fn editable(
     tenant: &Tenant,
     raw_id: &str,
 ) -> Result<idea::Model, AppError> {
-    let idea = super::idea_page::visible_idea(state, tenant, raw_id).await?;
+    let idea = super::visible_idea(state, tenant, raw_id).await?;
     if idea.author_id != tenant.who.person.id.uuid() || idea.stage != ideas::FIRST_STAGE {
         return Err(AppError::Forbidden);
     }
