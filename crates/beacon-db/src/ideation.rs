@@ -515,7 +515,7 @@ async fn locked<C: ConnectionTrait>(
     let touched = ideation_session::Entity::update_many()
         .col_expr(
             ideation_session::Column::Status,
-            Expr::col(ideation_session::Column::Status).into(),
+            Expr::col(ideation_session::Column::Status),
         )
         .filter(ideation_session::Column::Id.eq(id))
         .filter(ideation_session::Column::OrganisationId.eq(org.uuid()))

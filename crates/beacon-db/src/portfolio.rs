@@ -257,7 +257,7 @@ pub async fn set_target<C: ConnectionTrait>(
     portfolio_target::Entity::update_many()
         .col_expr(
             portfolio_target::Column::RadicalPercent,
-            Expr::col(portfolio_target::Column::RadicalPercent).into(),
+            Expr::col(portfolio_target::Column::RadicalPercent),
         )
         .filter(portfolio_target::Column::OrganisationId.eq(org.uuid()))
         .exec(conn)

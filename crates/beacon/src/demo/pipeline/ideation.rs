@@ -238,6 +238,8 @@ pub async fn seed(
     Ok(())
 }
 
+type RoundSeed = (i64, u8, &'static [(Role, &'static str)]);
+
 /// A cultural enquiry under way: today's culture done, what to keep open now.
 async fn running_enquiry(
     txn: &DatabaseTransaction,
@@ -262,7 +264,8 @@ async fn running_enquiry(
         },
     )
     .await?;
-    let rounds: [(i64, u8, &[(Role, &str)]); 2] = [
+    // Each round: how many minutes ago it opened, how long it lasts, its ways.
+    let rounds: [RoundSeed; 2] = [
         (
             25,
             10,
