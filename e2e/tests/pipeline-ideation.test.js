@@ -159,7 +159,7 @@ test('a facilitator opens a round, a staff member adds a way, the facilitator pr
     await t.test('the staff member adds a way', async () => {
       const { page } = staff;
       await open(page, session);
-      await page.getByLabel('Ten ways…').fill(way);
+      await page.getByRole('textbox', { name: 'Ten ways…' }).fill(way);
       assert.equal(await submit(page, `${session}/ways`), 200);
       assert.match(await page.locator('.govuk-notification-banner').innerText(), /way has been added/);
       const listed = await page.locator('main ol li').allInnerTexts();
@@ -217,7 +217,7 @@ test('without JavaScript a staff member joins a session and adds a way', async (
   try {
     const running = await sessionHref(page, 'How we work together');
     await open(page, running);
-    await page.getByLabel('What should we keep?').fill('Time to think on Friday afternoons');
+    await page.getByRole('textbox', { name: 'What should we keep?' }).fill('Time to think on Friday afternoons');
     assert.equal(await submit(page, `${running}/ways`), 200);
     assert.match(await page.locator('main').innerText(), /Time to think on Friday afternoons/);
   } finally {

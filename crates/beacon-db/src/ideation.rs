@@ -502,21 +502,41 @@ impl From<sea_orm::DbErr> for SessionError {
 
 /// The session's row, locked for the rest of the transaction so that rounds
 /// opening, ways arriving and the session closing happen one after another.
+///
+/// The lock is taken by writing the row before reading anything: on
+/// PostgreSQL that locks it like `SELECT … FOR UPDATE`, and on SQLite it makes
+/// the transaction a writer from its first statement, so a second writer
+/// waits its turn (busy timeout) instead of failing on a stale snapshot.
 async fn locked<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
     id: Uuid,
 ) -> Result<ideation_session::Model, DbError> {
+    let touched = ideation_session::Entity::update_many()
+        .col_expr(
+            ideation_session::Column::Status,
+            Expr::col(ideation_session::Column::Status),
+        )
+        .filter(ideation_session::Column::Id.eq(id))
+        .filter(ideation_session::Column::OrganisationId.eq(org.uuid()))
+        .exec(conn)
+        .await?;
+    if touched.rows_affected == 0 {
+        return Err(DbError::NotFound);
+    }
     ideation_session::Entity::find_by_id(id)
         .filter(ideation_session::Column::OrganisationId.eq(org.uuid()))
-        .lock_exclusive()
         .one(conn)
         .await?
         .ok_or(DbError::NotFound)
 }
 
 /// Open the session's next round for `minutes`, ending the current round now
-/// if it is still open. `prompt` replaces the template's prompt.
+/// if it is still open. `prompt` replaces the template's prompt. When the
+/// page that asked showed round `expected` as the next one, any other next
+/// round (a second click, another facilitator first) is refused as a race
+/// rather than opening one round more than was meant.
+#[allow(clippy::too_many_arguments)]
 pub async fn open_round<C: ConnectionTrait>(
     conn: &C,
     now: Timestamp,
@@ -525,6 +545,7 @@ pub async fn open_round<C: ConnectionTrait>(
     session: Uuid,
     minutes: RoundMinutes,
     prompt: Option<Prompt>,
+    expected: Option<u32>,
 ) -> Result<Round, SessionError> {
     let row = locked(conn, org, session).await?;
     let template = Template::parse(&row.template)
@@ -534,6 +555,9 @@ pub async fn open_round<C: ConnectionTrait>(
     }
     let existing = rounds(conn, org, session).await?;
     let position = existing.last().map_or(1, |r| r.position + 1);
+    if expected.is_some_and(|e| e != position) {
+        return Err(SessionError::Race);
+    }
     let prompt_key = template
         .prompt_key(position)
         .ok_or(SessionError::NoMoreRounds)?;
@@ -729,6 +753,7 @@ pub async fn promote<C: ConnectionTrait>(
     way_id: Uuid,
     mut idea: NewIdea,
 ) -> Result<Uuid, PromoteError> {
+    locked(conn, org, session).await?;
     let way = session_way::Entity::find_by_id(way_id)
         .filter(session_way::Column::OrganisationId.eq(org.uuid()))
         .filter(session_way::Column::SessionId.eq(session))

@@ -9,7 +9,7 @@ use crate::entity::{challenge, idea, pipeline_stage, portfolio_target};
 use crate::{DbError, Timestamp};
 use beacon_core::pipeline::portfolio::RadicalTarget;
 use beacon_core::{OrgId, PersonId};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
@@ -252,6 +252,16 @@ pub async fn set_target<C: ConnectionTrait>(
     org: OrgId,
     new: RadicalTarget,
 ) -> Result<bool, DbError> {
+    // Write before reading, so that on SQLite this transaction is a writer
+    // from its first statement and a concurrent one waits rather than fails.
+    portfolio_target::Entity::update_many()
+        .col_expr(
+            portfolio_target::Column::RadicalPercent,
+            Expr::col(portfolio_target::Column::RadicalPercent),
+        )
+        .filter(portfolio_target::Column::OrganisationId.eq(org.uuid()))
+        .exec(conn)
+        .await?;
     let existing = portfolio_target::Entity::find_by_id(org.uuid())
         .one(conn)
         .await?;

@@ -684,6 +684,10 @@ pub struct RoundForm {
     minutes: String,
     #[serde(default)]
     prompt: String,
+    /// The round the page offered to open, so a second click cannot open
+    /// the one after it.
+    #[serde(default)]
+    round: String,
 }
 
 pub async fn open_round(
@@ -739,6 +743,7 @@ pub async fn open_round(
         session.id,
         minutes,
         prompt,
+        form.round.trim().parse::<u32>().ok(),
     )
     .await;
     let (field, key) = match opened {

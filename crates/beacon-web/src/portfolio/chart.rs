@@ -9,15 +9,15 @@
 use askama::Template;
 
 /// Drawing width in SVG units; the chart scales to its column.
-pub const WIDTH: u32 = 640;
+pub const WIDTH: u32 = 480;
 /// Room for the labels on the left.
-pub const LABEL_WIDTH: u32 = 220;
+pub const LABEL_WIDTH: u32 = 170;
 /// The longest a bar can be, leaving room for its value on the right.
-pub const BAR_AREA: u32 = 320;
-const BAR_HEIGHT: u32 = 24;
+pub const BAR_AREA: u32 = 220;
+const BAR_HEIGHT: u32 = 26;
 const GAP: u32 = 12;
 /// Characters of a label that fit beside the bars; the table has the rest.
-const LABEL_CHARS: usize = 28;
+const LABEL_CHARS: usize = 20;
 
 pub const BLUE: &str = "#1d70b8";
 pub const GREEN: &str = "#00703c";
@@ -125,7 +125,7 @@ impl BarChart {
                     value_label: d.value_label,
                     fill: d.fill,
                     y,
-                    text_y: y + 17,
+                    text_y: y + 19,
                     width,
                     value_x: LABEL_WIDTH + width + 6,
                 }

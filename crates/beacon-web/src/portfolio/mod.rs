@@ -348,7 +348,7 @@ struct PortfolioPage {
     challenges: Vec<(String, String)>,
     years: Vec<String>,
     csv_href: String,
-    filtered: bool,
+    count_text: String,
     total: u64,
     // Balance.
     verdict: String,
@@ -440,6 +440,17 @@ fn verdict_text(lang: Lang, balance: Balance, target: RadicalTarget) -> String {
             None => render("portfolio.balance.above_unreachable", None),
         },
     }
+}
+
+/// "3 ideas in the portfolio", "1 idea matches these filters".
+fn count_text(lang: Lang, total: u64, filtered: bool) -> String {
+    let key = match (filtered, total == 1) {
+        (false, false) => "portfolio.count",
+        (false, true) => "portfolio.count_one",
+        (true, false) => "portfolio.count_filtered",
+        (true, true) => "portfolio.count_filtered_one",
+    };
+    tf(lang, key, &[("count", &total.to_string())])
 }
 
 fn count_of(counts: &[(String, u64)], key: &str) -> u64 {
@@ -697,7 +708,7 @@ async fn portfolio_page(
             .collect(),
         years: filters.years.iter().map(i32::to_string).collect(),
         csv_href: format!("/portfolio.csv{}", filters.query()),
-        filtered: filters.filter != Filter::default(),
+        count_text: count_text(lang, total_ideas, filters.filter != Filter::default()),
         total: total_ideas,
         verdict,
         target: format!("{}%", target.percent()),

@@ -32,6 +32,7 @@ both_databases!(
     guidance_pages_exist_in_english_and_welsh,
     the_demo_has_past_and_running_sessions,
     hostile_text_in_a_way_is_inert,
+    racing_requests_open_one_round_keep_every_way_and_make_one_idea,
 );
 
 const LEAD: &str = "innovation-lead@northmere.example";
@@ -716,5 +717,101 @@ async fn hostile_text_in_a_way_is_inert(app: TestApp) -> TestApp {
     }
     let list = staff.get("/sessions").await;
     assert!(!list.body.contains("<img src=x"));
+    app
+}
+
+async fn racing_requests_open_one_round_keep_every_way_and_make_one_idea(app: TestApp) -> TestApp {
+    let lead = app.signed_in(LEAD).await;
+    let staff = app.signed_in(STAFF).await;
+    let session = start_session(&lead, "possibility_thinking", "Races").await;
+    assert_eq!(
+        open_round(&lead, session, "30").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // A double click on "Open round 2" opens round 2 once.
+    let path = format!("/sessions/{session}/rounds");
+    let clicks: Vec<_> = (0..2)
+        .map(|_| {
+            let (b, path) = (lead.clone(), path.clone());
+            tokio::spawn(async move {
+                b.post(&path, &[("minutes", "30"), ("prompt", ""), ("round", "2")])
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for c in clicks {
+        statuses.push(c.await.unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, vec![StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let org = org_id(&app, "northmere").await;
+    assert_eq!(
+        beacon_db::ideation::rounds(app.db().conn(), org, session)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Ten ways at once from ten tabs: every one is kept.
+    let path = format!("/sessions/{session}/ways");
+    let tabs: Vec<_> = (0..10)
+        .map(|i| {
+            let (b, path) = (staff.clone(), path.clone());
+            tokio::spawn(async move {
+                b.post(&path, &[("way", &format!("Way number {i}"))])
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    for t in tabs {
+        assert_eq!(t.await.unwrap(), StatusCode::SEE_OTHER);
+    }
+    let stored = ways(&app, "northmere", session).await;
+    assert_eq!(stored.len(), 10);
+
+    // Five promotions of the same way at once make one idea.
+    let way = stored[0].id.to_string();
+    let path = format!("/sessions/{session}/promote");
+    let promotions: Vec<_> = (0..5)
+        .map(|_| {
+            let (b, path, way) = (lead.clone(), path.clone(), way.clone());
+            tokio::spawn(async move {
+                b.post(&path, &promotion(&way, "Promoted once"))
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for p in promotions {
+        let status = p.await.unwrap();
+        assert!(
+            [
+                StatusCode::SEE_OTHER,
+                StatusCode::CONFLICT,
+                StatusCode::UNPROCESSABLE_ENTITY
+            ]
+            .contains(&status),
+            "{status}"
+        );
+        won += usize::from(status == StatusCode::SEE_OTHER);
+    }
+    assert_eq!(won, 1);
+    let ideas = beacon_db::portfolio::ideas(
+        app.db().conn(),
+        org,
+        beacon_db::portfolio::Filter::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ideas.iter().filter(|i| i.title == "Promoted once").count(),
+        1
+    );
     app
 }

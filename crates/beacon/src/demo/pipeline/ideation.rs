@@ -176,7 +176,7 @@ pub async fn seed(
     let mut author = 0usize;
     for (r, ways) in past.rounds.iter().enumerate() {
         let opened = started + Duration::minutes(5 + 12 * i64::try_from(r)?);
-        ideation::open_round(txn, opened, &actor, org, session, minutes, None)
+        ideation::open_round(txn, opened, &actor, org, session, minutes, None, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo round: {e}"))?;
         for (w, text) in ways.iter().enumerate() {
@@ -238,6 +238,8 @@ pub async fn seed(
     Ok(())
 }
 
+type RoundSeed = (i64, u8, &'static [(Role, &'static str)]);
+
 /// A cultural enquiry under way: today's culture done, what to keep open now.
 async fn running_enquiry(
     txn: &DatabaseTransaction,
@@ -262,7 +264,8 @@ async fn running_enquiry(
         },
     )
     .await?;
-    let rounds: [(i64, u8, &[(Role, &str)]); 2] = [
+    // Each round: how many minutes ago it opened, how long it lasts, its ways.
+    let rounds: [RoundSeed; 2] = [
         (
             25,
             10,
@@ -299,7 +302,7 @@ async fn running_enquiry(
     for (ago, minutes, ways) in rounds {
         let opened = now - Duration::minutes(ago);
         let minutes = RoundMinutes::new(minutes).ok_or_else(|| anyhow::anyhow!("demo minutes"))?;
-        ideation::open_round(txn, opened, actor, org, session, minutes, None)
+        ideation::open_round(txn, opened, actor, org, session, minutes, None, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo round: {e}"))?;
         for (i, (role, text)) in ways.iter().enumerate() {
