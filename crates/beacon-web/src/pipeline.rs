@@ -12,8 +12,9 @@ use time::Date;
 use uuid::Uuid;
 
 /// The idea with this id in the visitor's organisation. Another
-/// organisation's idea, a malformed id, and a hidden idea (to anyone but a
-/// moderator or its author) are all "not found".
+/// organisation's idea, a malformed id, a hidden idea (to anyone but a
+/// moderator or its author) and an idea answering a challenge whose audience
+/// excludes the visitor (to anyone but its author) are all "not found".
 pub async fn idea_in(
     state: &AppState,
     tenant: &Tenant,
@@ -30,6 +31,13 @@ pub async fn idea_in(
         || idea.author_id == tenant.who.person.id.uuid();
     if idea.hidden && !may_see_hidden {
         return Err(AppError::NotFound);
+    }
+    let is_author = idea.author_id == tenant.who.person.id.uuid();
+    if let Some(challenge) = idea.challenge_id {
+        let challenge = beacon_db::challenges::find(state.db.conn(), tenant.org, challenge).await?;
+        if challenge.is_some_and(|c| !c.audience.admits(&tenant.roles)) && !is_author {
+            return Err(AppError::NotFound);
+        }
     }
     Ok(idea)
 }
