@@ -178,3 +178,18 @@ pub async fn pending_count<C: ConnectionTrait>(db: &C) -> Result<u64, DbError> {
         .count(db)
         .await?)
 }
+
+/// Drop an organisation's unsent messages. Only the demo calls this: its
+/// seeded history is backdated, and no email may go out for events that never
+/// happened.
+pub async fn discard_unsent<C: ConnectionTrait>(
+    db: &C,
+    organisation: OrgId,
+) -> Result<u64, DbError> {
+    let result = outbox_message::Entity::delete_many()
+        .filter(outbox_message::Column::OrganisationId.eq(organisation.uuid()))
+        .filter(outbox_message::Column::SentAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

@@ -971,11 +971,30 @@ async fn setting_up_a_pilot_twice_at_once_gives_one_pilot(app: TestApp) -> TestA
         .await
         .unwrap();
     assert!(pilot.is_some(), "one pilot, found by its idea");
-    let audit = app.signed_in("admin@northmere.example").await;
-    let created = audit.get("/admin/audit?action=pilot.plan").await;
-    assert_eq!(created.texts("tbody tr").len(), 1, "set up once");
-    let changed = audit.get("/admin/audit?action=pilot.replan").await;
-    assert_eq!(changed.texts("tbody tr").len(), 7, "then changed");
+    // Counted without the demo's own, backdated pilots.
+    let count = |action: &'static str| {
+        let conn = app.db().conn();
+        async move {
+            beacon_db::audit::list(
+                conn,
+                org,
+                &beacon_db::audit::AuditFilter {
+                    action: Some(action.to_owned()),
+                    ..Default::default()
+                },
+                1,
+                500,
+            )
+            .await
+            .unwrap()
+            .entries
+            .into_iter()
+            .filter(|e| e.actor_label != "demo")
+            .count()
+        }
+    };
+    assert_eq!(count("pilot.plan").await, 1, "set up once");
+    assert_eq!(count("pilot.replan").await, 7, "then changed");
     app
 }
 

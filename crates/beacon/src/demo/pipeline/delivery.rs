@@ -295,9 +295,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use beacon_core::pipeline::delivery::PilotStatus;
-    use beacon_core::pipeline::{Facet, IdeaKind, Lever};
-    use beacon_db::ideas::NewIdea;
-    use beacon_db::{ConnectionTrait, Db, TransactionTrait, organisations, people};
+    use beacon_db::{Db, organisations};
     use std::collections::BTreeMap;
 
     /// Ideas at every delivery stage (as the ideas part seeds them after the
@@ -316,66 +314,18 @@ mod tests {
             .unwrap()
             .unwrap()
             .id;
-        let mut people_by_role = BTreeMap::new();
-        for role in Role::ALL {
-            let email = beacon_core::account::Email::parse(&format!(
-                "{}@northmere.example",
-                role.key().replace('_', "-")
-            ))
-            .unwrap();
-            let person = people::by_email(db.conn(), &email).await.unwrap().unwrap();
-            people_by_role.insert(role, person.id);
-        }
-        let council = DemoOrg {
-            index: 0,
-            org,
-            slug: "northmere",
-            people: people_by_role,
-        };
-        let txn = db.conn().begin().await.unwrap();
+        // The demo's own ideas at each delivery stage, as the ideas part
+        // seeds them, and this part's records for them.
         let mut ids = BTreeMap::new();
-        for stage in ["pilot", "evaluation", "adopted", "stopped", "stopped early"] {
-            let id = beacon_db::ideas::create(
-                &txn,
-                now,
-                &Actor::system("test"),
-                org,
-                NewIdea {
-                    challenge: None,
-                    author: council.person(Role::Staff).unwrap(),
-                    pseudonym: None,
-                    title: format!("Idea at {stage}"),
-                    problem: "A problem".into(),
-                    proposal: "A proposal".into(),
-                    service_area: "Housing".into(),
-                    measure_today: "30 days to re-let a home".into(),
-                    measure_aspiration: "20 days".into(),
-                    expected_benefit: "Homes re-let sooner".into(),
-                    kind: IdeaKind::Incremental,
-                    facet: Facet::Adaptive,
-                    lever: Lever::NewInsight,
-                },
-            )
-            .await
-            .unwrap();
-            let key = stage.split(' ').next().unwrap();
-            txn.execute_unprepared(&format!(
-                "UPDATE ideas SET stage = '{key}' WHERE title = 'Idea at {stage}'"
-            ))
-            .await
-            .unwrap();
-            ids.insert(stage, id);
+        for stage in ["pilot", "evaluation", "adopted", "stopped"] {
+            let idea = delivery::ideas_in_stage(db.conn(), org, stage)
+                .await
+                .unwrap()
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| panic!("the demo has an idea at {stage}"));
+            ids.insert(stage, idea.id);
         }
-        // The stopped idea went through its pilot; the other stopped early.
-        txn.execute_unprepared(
-            "INSERT INTO idea_moves (id, organisation_id, idea_id, from_stage, to_stage, reason, moved_by, moved_at) \
-             SELECT randomblob(16), organisation_id, idea_id, 'decision', 'pilot', '', moved_by, moved_at \
-             FROM idea_moves WHERE idea_id IN (SELECT id FROM ideas WHERE title = 'Idea at stopped')",
-        )
-        .await
-        .unwrap();
-        seed(&txn, now, &council).await.unwrap();
-        txn.commit().await.unwrap();
 
         let conn = db.conn();
         let running = delivery::pilot_record(conn, org, ids["pilot"])
@@ -432,24 +382,20 @@ mod tests {
         assert!(beacon_core::pipeline::delivery::is_a_sentence(
             &stopped.lessons
         ));
-        assert!(
+        let stopped_idea = beacon_db::ideas::find(conn, org, ids["stopped"])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
             delivery::pilot(conn, org, ids["stopped"])
                 .await
                 .unwrap()
-                .is_some()
-        );
-        let early = delivery::evaluation_state(conn, org, ids["stopped early"])
-            .await
-            .unwrap();
-        assert!(
-            early.recorded && early.lessons,
-            "the stopped gate's lessons"
-        );
-        assert!(
-            delivery::pilot(conn, org, ids["stopped early"])
+                .is_some(),
+            delivery::progress(conn, org, &stopped_idea)
                 .await
                 .unwrap()
-                .is_none()
+                .pilot,
+            "a stopped idea has a pilot exactly when it went through one"
         );
         db.close().await.ok();
         let _ = std::fs::remove_dir_all(&dir);

@@ -24,5 +24,8 @@ pub async fn seed(
     panel::seed(txn, now, council).await?;
     delivery::seed(txn, now, council).await?;
     ideation::seed(txn, now, council).await?;
+    // The notifications stay in the app; the emails for this made-up,
+    // backdated history are never sent.
+    beacon_db::outbox::discard_unsent(txn, council.org).await?;
     Ok(())
 }
