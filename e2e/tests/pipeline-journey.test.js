@@ -377,13 +377,14 @@ test('an idea goes from a challenge to adoption, and the portfolio counts it', a
       await visit(page, ideaPath, 'idea, panel');
       await follow(page, 'Funding decision', 'funding decision');
       assert.equal(new URL(page.url()).pathname, `${ideaPath}/panel`);
-      const decide = main.locator(`form[action="${ideaPath}/decision"]`);
-      assert.equal(await decide.count(), 1, 'the decision form is shown');
+      // One form funds, another declines; both post the decision.
+      const decide = main.locator('form#fund-form');
+      assert.equal(await decide.count(), 1, 'the funding form is shown');
+      assert.equal(await decide.getAttribute('action'), `${ideaPath}/decision`);
 
-      await decide.getByRole('radio', { name: 'Fund the idea', exact: true }).check();
       await decide.getByLabel('Amount', { exact: true }).fill('45,000');
-      await decide.getByRole('radio', { name: 'the challenge\'s pot', exact: true }).check();
-      await press(page, 'Record decision', 'decision over the pot', { status: 422 });
+      await decide.getByRole('radio', { name: 'The challenge\'s pot', exact: true }).check();
+      await press(page, 'Fund the idea', 'decision over the pot', { status: 422 });
       await expectErrorSummary(page, { fields: ['amount'] });
       assert.match(
         await main.locator('.govuk-error-summary').innerText(),
@@ -391,10 +392,9 @@ test('an idea goes from a challenge to adoption, and the portfolio counts it', a
       );
       assert.equal(await summaryValue(main, 'Left in the pot'), '£40,000 of £40,000', 'nothing was allocated');
 
-      await decide.getByRole('radio', { name: 'Fund the idea', exact: true }).check();
       await decide.getByLabel('Amount', { exact: true }).fill('30,000');
-      await decide.getByRole('radio', { name: 'the challenge\'s pot', exact: true }).check();
-      await press(page, 'Record decision', 'idea funded');
+      await decide.getByRole('radio', { name: 'The challenge\'s pot', exact: true }).check();
+      await press(page, 'Fund the idea', 'idea funded');
       await expectNotice(page, 'The decision to fund the idea has been recorded');
       assert.equal(
         await summaryValue(main.locator('#decision-record'), 'Decision'),
@@ -483,7 +483,7 @@ test('an idea goes from a challenge to adoption, and the portfolio counts it', a
 
       await main.getByLabel('Challenge', { exact: true }).selectOption({ label: QUESTION });
       await press(page, 'Apply filters', 'portfolio for the challenge');
-      assert.match(await main.innerText(), /1 ideas match these filters\./);
+      assert.match(await main.innerText(), /1 idea matches these filters\./);
       assert.deepEqual(await tableRow(page, 'Ideas by stage', 'Adopted'), ['1', '100%']);
       assert.deepEqual(
         await tableRow(page, 'Funding allocated from each challenge\'s pot', QUESTION),
