@@ -545,7 +545,22 @@ async fn portfolio_page(
                 lang,
                 "service_area",
                 "portfolio.service_area.column",
-                counts.by_service_area.clone(),
+                // Stored as keys; people read the area's name.
+                counts
+                    .by_service_area
+                    .iter()
+                    .map(|(key, n)| {
+                        let name = crate::ideas::area_label(lang, key);
+                        (
+                            if name.is_empty() {
+                                key.clone()
+                            } else {
+                                name.to_owned()
+                            },
+                            *n,
+                        )
+                    })
+                    .collect(),
                 total_ideas,
             ),
             dimension(
