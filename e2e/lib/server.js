@@ -14,14 +14,15 @@ export function beaconBinary() {
 }
 
 /**
+ * @param {{ scale?: 'full' | 'small' }} [options] the demo's size; `full` is what `beacon demo` serves
  * @returns {Promise<{ url: string, accounts: Array<{council: string, role: string, email: string, password: string}>, stop: () => Promise<void>, log: () => string }>}
  */
-export async function startDemo() {
+export async function startDemo({ scale = 'full' } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'beacon-e2e-'));
   const accountsFile = path.join(dataDir, 'accounts.json');
   const child = spawn(
     beaconBinary(),
-    ['demo', '--bind', '127.0.0.1:0', '--data-dir', dataDir, '--accounts-json', accountsFile],
+    ['demo', '--bind', '127.0.0.1:0', '--data-dir', dataDir, '--accounts-json', accountsFile, '--scale', scale],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   let output = '';

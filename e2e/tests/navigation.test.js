@@ -18,14 +18,17 @@ after(async () => {
   await server?.stop();
 });
 
-// Every member of a council has the pipeline's pages; the portfolio is for
-// the roles that steer it, administration for admins.
+// Every member of a council has the pipeline's pages; employees the jobs
+// market; the portfolio is for the roles that steer it, administration for admins.
 const LABELS = {
   en: {
     '/': 'Home',
     '/challenges': 'Challenges',
     '/ideas': 'Ideas',
     '/sessions': 'Sessions',
+    '/vacancies': 'Jobs',
+    '/talent/profile': 'Your profile',
+    '/talent': 'Talent pool',
     '/panel': 'Panel',
     '/portfolio': 'Portfolio',
     '/admin': 'Administration',
@@ -37,6 +40,9 @@ const LABELS = {
     '/challenges': 'Heriau',
     '/ideas': 'Syniadau',
     '/sessions': 'Sesiynau',
+    '/vacancies': 'Swyddi',
+    '/talent/profile': 'Eich proffil',
+    '/talent': 'Cronfa dalent',
     '/panel': 'Panel',
     '/portfolio': 'Portffolio',
     '/admin': 'Gweinyddu',
@@ -50,6 +56,9 @@ const SIGNED_OUT = { en: ['Sign in'], cy: ['Mewngofnodi'] };
 function hrefsFor(role) {
   if (role === 'sector_admin') return ['/', '/sector', '/account'];
   const hrefs = ['/', '/challenges', '/ideas', '/sessions'];
+  // Employees have the jobs market and their profile; HR runs the pool.
+  if (!['resident', 'councillor', 'partner'].includes(role)) hrefs.push('/vacancies', '/talent/profile');
+  if (role === 'hr') hrefs.push('/talent');
   if (role === 'panel') hrefs.push('/panel');
   if (['innovation_lead', 'panel', 'councillor'].includes(role)) hrefs.push('/portfolio');
   if (role === 'admin') hrefs.push('/admin');

@@ -41,21 +41,21 @@ test('without JavaScript a person signs in, switches language, and signs out', a
     await t.test('signs in and comes back to the page asked for', async () => {
       await signIn(page, admin.email, admin.password, '/admin/people');
       assert.equal(new URL(page.url()).pathname, '/admin/people');
-      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Administration', 'Your account']);
+      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Administration', 'Your account']);
       assert.equal((await page.locator('.govuk-generic-header__homepage-link').innerText()).trim(), 'Eastbrook City Council');
     });
 
     await t.test('switches to Welsh and back to English, staying on the same page', async () => {
       await switchLanguage(page, 'cy');
       assert.equal(new URL(page.url()).pathname, '/admin/people');
-      assert.deepEqual(await navLinks(page), ['Hafan', 'Heriau', 'Syniadau', 'Sesiynau', 'Gweinyddu', 'Eich cyfrif']);
+      assert.deepEqual(await navLinks(page), ['Hafan', 'Heriau', 'Syniadau', 'Sesiynau', 'Swyddi', 'Eich proffil', 'Gweinyddu', 'Eich cyfrif']);
       assert.equal((await page.locator('main h1').innerText()).trim(), 'Pobl');
       // The choice is remembered on the next page.
       await open(page, '/account');
       assert.equal(await page.locator('html').getAttribute('lang'), 'cy');
       await switchLanguage(page, 'en');
       assert.equal(new URL(page.url()).pathname, '/account');
-      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Administration', 'Your account']);
+      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Administration', 'Your account']);
     });
 
     await t.test('changes an admin form without JavaScript', async () => {

@@ -11,6 +11,7 @@ pub mod organisation;
 pub mod permission;
 pub mod pipeline;
 pub mod role;
+pub mod talent;
 pub mod text;
 
 pub use ids::{OrgId, PersonId};

@@ -24,6 +24,17 @@ pub enum Capability {
     ViewPortfolio,
     /// Open and run facilitated sessions (possibility thinking).
     Facilitate,
+    /// Run the talent pool: see profiles, pool status and trial outcomes, run
+    /// matching, approve vacancy reviews and recruitment exceptions, import
+    /// staff, edit the strengths framework, read workforce analytics.
+    RunTalentPool,
+    /// Raise vacancies and review them, see the people invited to one's own
+    /// vacancies and record trial outcomes (never their strengths or pool
+    /// status: PROMISES.md 4).
+    ManageVacancies,
+    /// Use the internal jobs market as an employee: keep a strengths profile,
+    /// see open vacancies and, in the pool, matched opportunities.
+    UseJobsMarket,
 }
 
 impl Capability {
@@ -38,6 +49,16 @@ impl Capability {
             Capability::ScoreCases | Capability::DecideFunding => &[Role::Panel],
             Capability::ViewPortfolio => &[Role::InnovationLead, Role::Panel, Role::Councillor],
             Capability::Facilitate => &[Role::InnovationLead, Role::Manager],
+            Capability::RunTalentPool => &[Role::Hr],
+            Capability::ManageVacancies => &[Role::Manager, Role::Hr],
+            Capability::UseJobsMarket => &[
+                Role::Staff,
+                Role::Manager,
+                Role::Hr,
+                Role::InnovationLead,
+                Role::Panel,
+                Role::Admin,
+            ],
         }
     }
 

@@ -31,6 +31,14 @@ pub mod participation;
 pub mod portfolio;
 pub mod stages;
 
+// The talent pool and jobs market (DESIGN.md §3.2).
+pub mod journey;
+pub mod pool;
+pub mod staff;
+pub mod talent_settings;
+pub mod vacancies;
+pub mod workforce;
+
 pub use connect::{Backend, Db};
 pub use error::DbError;
 pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};

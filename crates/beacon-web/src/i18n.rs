@@ -82,12 +82,17 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "/delivery.toml")),
             include_str!(concat!("../locales/", $lang, "/ideation.toml")),
             include_str!(concat!("../locales/", $lang, "/portfolio.toml")),
+            include_str!(concat!("../locales/", $lang, "/profiles.toml")),
+            include_str!(concat!("../locales/", $lang, "/vacancies.toml")),
+            include_str!(concat!("../locales/", $lang, "/pool.toml")),
+            include_str!(concat!("../locales/", $lang, "/journey.toml")),
+            include_str!(concat!("../locales/", $lang, "/workforce.toml")),
         ]
     };
 }
 
-const EN_SOURCES: [&str; 8] = sources!("en");
-const CY_SOURCES: [&str; 8] = sources!("cy");
+const EN_SOURCES: [&str; 13] = sources!("en");
+const CY_SOURCES: [&str; 13] = sources!("cy");
 
 fn load_all(sources: &[&str]) -> Catalogue {
     let mut out = Catalogue::new();

@@ -41,6 +41,13 @@ mod shell;
 mod tokens;
 mod visitor;
 
+// The talent pool and jobs market (DESIGN.md §3.2).
+mod journey;
+mod pool;
+mod profiles;
+mod vacancies;
+mod workforce;
+
 pub use app::{AppState, build_router, serve};
 pub use clock::Clock;
 pub use config::{Config, SmtpConfig};

@@ -96,6 +96,11 @@ pub fn all() -> Vec<Route> {
     routes.extend(crate::delivery::routes());
     routes.extend(crate::ideation::routes());
     routes.extend(crate::portfolio::routes());
+    routes.extend(crate::profiles::routes());
+    routes.extend(crate::vacancies::routes());
+    routes.extend(crate::pool::routes());
+    routes.extend(crate::journey::routes());
+    routes.extend(crate::workforce::routes());
     routes
 }
 

@@ -110,15 +110,10 @@ fn navigation(visitor: &Visitor, path: &str) -> Vec<NavItem> {
     let lang = visitor.lang;
     let mut items = Vec::new();
     let mut add = |href: &'static str, key: &str| {
-        let current = if href == "/" {
-            path == "/"
-        } else {
-            path.starts_with(href)
-        };
         items.push(NavItem {
             href,
             label: t(lang, key),
-            current,
+            current: false,
         });
     };
     let Some(who) = &visitor.signed_in else {
@@ -130,6 +125,13 @@ fn navigation(visitor: &Visitor, path: &str) -> Vec<NavItem> {
         add("/challenges", "nav.challenges");
         add("/ideas", "nav.ideas");
         add("/sessions", "nav.sessions");
+    }
+    if standing.can(Capability::UseJobsMarket) {
+        add("/vacancies", "nav.vacancies");
+        add("/talent/profile", "nav.profile");
+    }
+    if standing.can(Capability::RunTalentPool) {
+        add("/talent", "nav.talent");
     }
     if standing.can(Capability::ScoreCases) {
         add("/panel", "nav.panel");
@@ -144,5 +146,27 @@ fn navigation(visitor: &Visitor, path: &str) -> Vec<NavItem> {
         add("/sector", "nav.sector");
     }
     add("/account", "nav.account");
+    mark_current(&mut items, path);
     items
+}
+
+/// The current item is the one whose address is the longest prefix of the
+/// path ("/talent/profile" is "Your profile", not "Talent pool").
+fn mark_current(items: &mut [NavItem], path: &str) {
+    let within = |href: &str| {
+        if href == "/" {
+            path == "/"
+        } else {
+            path == href
+                || path.starts_with(&format!("{href}/"))
+                || path.starts_with(&format!("{href}?"))
+        }
+    };
+    if let Some(best) = items
+        .iter_mut()
+        .filter(|item| within(item.href))
+        .max_by_key(|item| item.href.len())
+    {
+        best.current = true;
+    }
 }

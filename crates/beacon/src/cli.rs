@@ -99,6 +99,12 @@ impl ServeArgs {
     }
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum DemoScale {
+    Full,
+    Small,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve Beacon.
@@ -110,6 +116,10 @@ pub enum Command {
         /// Also write the demo accounts (council, role, email, password) to this file as JSON.
         #[arg(long = "accounts-json")]
         accounts_json: Option<PathBuf>,
+        /// How big the demo councils' workforces are: `full` (Northmere has
+        /// about 8,500 staff) or `small` (a few hundred, quick to seed).
+        #[arg(long, value_enum, default_value_t = DemoScale::Full)]
+        scale: DemoScale,
     },
     /// Apply database migrations and exit (they also run at every start).
     Migrate,
@@ -159,6 +169,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo {
             serve,
             accounts_json,
+            scale,
         } => {
             let url = match &global.database {
                 Some(url) => url.clone(),
@@ -175,7 +186,11 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = beacon_db::Db::connect(&url)
                 .await
                 .context("cannot open the database")?;
-            let accounts = demo::seed(&db, time::OffsetDateTime::now_utc()).await?;
+            let scale = match scale {
+                DemoScale::Full => demo::Scale::Full,
+                DemoScale::Small => demo::Scale::Small,
+            };
+            let accounts = demo::seed_with(&db, time::OffsetDateTime::now_utc(), scale).await?;
             if let Some(path) = &accounts_json {
                 std::fs::write(path, serde_json::to_string_pretty(&accounts)?)
                     .with_context(|| format!("cannot write {}", path.display()))?;

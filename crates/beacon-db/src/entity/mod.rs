@@ -53,3 +53,20 @@ pub mod ideation_session;
 pub mod portfolio_target;
 pub mod session_round;
 pub mod session_way;
+
+// The talent pool and jobs market (DESIGN.md §3.2).
+pub mod placement;
+pub mod placement_step;
+pub mod pool_member;
+pub mod post;
+pub mod staff;
+pub mod staff_equality;
+pub mod staff_experience;
+pub mod staff_qualification;
+pub mod staff_strength;
+pub mod strength;
+pub mod talent_settings;
+pub mod vacancy;
+pub mod vacancy_essential;
+pub mod vacancy_experience;
+pub mod vacancy_strength;

@@ -10,6 +10,9 @@ mod m20261123_000003_appraisal;
 mod m20261123_000004_panel;
 mod m20261123_000005_delivery;
 mod m20261123_000006_sessions;
+mod m20261123_000010_talent;
+mod m20261123_000011_vacancy_reviews;
+mod m20261123_000012_redeployment;
 
 pub struct Migrator;
 
@@ -24,6 +27,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_panel::Migration),
             Box::new(m20261123_000005_delivery::Migration),
             Box::new(m20261123_000006_sessions::Migration),
+            Box::new(m20261123_000010_talent::Migration),
+            Box::new(m20261123_000011_vacancy_reviews::Migration),
+            Box::new(m20261123_000012_redeployment::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! Demo data: three fictional councils (two of them in a partnership), a
 //! sector administrator, an account for every role in each council, and each
-//! council's innovation pipeline (`pipeline`).
+//! council's innovation pipeline (`pipeline`) and workforce (`talent`).
 mod pipeline;
+mod talent;
 
 use beacon_core::account::Email;
 use beacon_core::organisation::{OrgKind, OrgName, PartnershipName, Slug};
@@ -95,9 +96,40 @@ fn email_for(council: &DemoCouncil, role: Role) -> String {
     format!("{}@{}", role.key().replace('_', "-"), council.domain)
 }
 
+/// How big the demo councils' workforces are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// What `beacon demo` serves: Northmere is a unitary council of about
+    /// 8,500 staff with a pool of a few hundred, the others are smaller.
+    Full,
+    /// Enough of every kind of record for the test suites, quick to seed.
+    Small,
+}
+
+impl Scale {
+    /// The number of staff in the council at `COUNCILS[index]`.
+    pub const fn staff(self, index: usize) -> usize {
+        match (self, index) {
+            (Scale::Full, 0) => 8_500,
+            (Scale::Full, _) => 1_200,
+            (Scale::Small, 0) => 240,
+            (Scale::Small, _) => 90,
+        }
+    }
+}
+
+/// Seed an empty database at full scale.
+pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccount>> {
+    seed_with(db, now, Scale::Full).await
+}
+
 /// Seed an empty database. Refuses a database that already has organisations,
 /// so a real installation can never be mixed with demo data.
-pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccount>> {
+pub async fn seed_with(
+    db: &Db,
+    now: OffsetDateTime,
+    scale: Scale,
+) -> anyhow::Result<Vec<DemoAccount>> {
     if !organisations::all(db.conn()).await?.is_empty() {
         anyhow::bail!("the demo needs an empty database, and this one already has organisations");
     }
@@ -145,6 +177,7 @@ pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<Vec<DemoAccoun
             });
         }
         pipeline::seed(&txn, now, &demo_org).await?;
+        talent::seed(&txn, now, &demo_org, scale).await?;
         txn.commit().await?;
     }
     let partnership = PartnershipName::parse(PARTNERSHIP).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -285,6 +285,13 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         // Every member has the pipeline; the portfolio is for those who
         // steer it, administration for admins.
         let mut expected = vec!["Home", "Challenges", "Ideas", "Sessions"];
+        // Employees have the jobs market and their profile; HR the pool.
+        if !matches!(role, Role::Resident | Role::Councillor | Role::Partner) {
+            expected.extend(["Jobs", "Your profile"]);
+        }
+        if role == Role::Hr {
+            expected.push("Talent pool");
+        }
         if role == Role::Panel {
             expected.push("Panel");
         }

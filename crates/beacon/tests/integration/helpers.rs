@@ -99,9 +99,13 @@ impl TestApp {
         let dir = tempfile_dir::TempDir::new();
         let (url, cleanup) = fresh_database(backend, &dir.0).await;
         let db = Db::connect(&url).await.unwrap();
-        beacon::demo::seed(&db, time::OffsetDateTime::now_utc())
-            .await
-            .unwrap();
+        beacon::demo::seed_with(
+            &db,
+            time::OffsetDateTime::now_utc(),
+            beacon::demo::Scale::Small,
+        )
+        .await
+        .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config::new(format!("http://{addr}"));

@@ -21,3 +21,10 @@ mod ideation;
 mod panel;
 mod participation;
 mod portfolio;
+
+// The talent pool and jobs market.
+mod journey;
+mod pool;
+mod profiles;
+mod vacancies;
+mod workforce;

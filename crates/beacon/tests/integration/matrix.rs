@@ -45,7 +45,12 @@ fn expected_access(method: &Method, path: &str) -> Option<Access> {
                 .or_else(|| crate::panel::access(m, p))
                 .or_else(|| crate::delivery::access(m, p))
                 .or_else(|| crate::ideation::access(m, p))
-                .or_else(|| crate::portfolio::access(m, p));
+                .or_else(|| crate::portfolio::access(m, p))
+                .or_else(|| crate::profiles::access(m, p))
+                .or_else(|| crate::vacancies::access(m, p))
+                .or_else(|| crate::pool::access(m, p))
+                .or_else(|| crate::journey::access(m, p))
+                .or_else(|| crate::workforce::access(m, p));
         }
     })
 }

@@ -1,0 +1,1 @@
+//! The talent pool and matching: ranked candidates, opportunities and the pool's assignment proposal (DESIGN.md §3.2).

@@ -1,0 +1,1 @@
+//! `beacon import`: filled in by its part of the talent pool.

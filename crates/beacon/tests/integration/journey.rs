@@ -1,0 +1,7 @@
+//! Journeys from invitation to placement, trials, and the redeployment team (DESIGN.md §3.2).
+use beacon_web::routes::Access;
+
+/// This feature's rows of the role × route × organisation matrix.
+pub fn access(_method: &str, _path: &str) -> Option<Access> {
+    None
+}

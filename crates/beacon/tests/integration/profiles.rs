@@ -1,0 +1,7 @@
+//! The strengths framework, the self-assessment and staff profiles (DESIGN.md §3.2).
+use beacon_web::routes::Access;
+
+/// This feature's rows of the role × route × organisation matrix.
+pub fn access(_method: &str, _path: &str) -> Option<Access> {
+    None
+}
