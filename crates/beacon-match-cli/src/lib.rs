@@ -74,11 +74,11 @@ pub fn run(cmd: MatchCommand) -> ExitCode {
             // its choice, not an error worth a panic.
             use std::io::Write;
             let mut out = std::io::stdout().lock();
-            if let Err(e) = writeln!(out, "{}", outcome.json).and_then(|()| out.flush()) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("error: cannot write the answer: {e}");
-                    return ExitCode::FAILURE;
-                }
+            if let Err(e) = writeln!(out, "{}", outcome.json).and_then(|()| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: cannot write the answer: {e}");
+                return ExitCode::FAILURE;
             }
             if outcome.solved {
                 ExitCode::SUCCESS
