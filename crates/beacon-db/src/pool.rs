@@ -306,12 +306,7 @@ pub async fn stay_of_person<C: ConnectionTrait>(
     org: OrgId,
     person: PersonId,
 ) -> Result<Option<Member>, DbError> {
-    let Some(me) = staff::Entity::find()
-        .filter(staff::Column::OrganisationId.eq(org.uuid()))
-        .filter(staff::Column::PersonId.eq(person.uuid()))
-        .one(conn)
-        .await?
-    else {
+    let Some(me) = staff_of_person(conn, org, person).await? else {
         return Ok(None);
     };
     let stay = pool_member::Entity::find()
@@ -321,6 +316,19 @@ pub async fn stay_of_person<C: ConnectionTrait>(
         .one(conn)
         .await?;
     Ok(stay.map(|stay| Member { stay, staff: me }))
+}
+
+/// The staff record of a person with an account, in the organisation.
+pub async fn staff_of_person<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    person: PersonId,
+) -> Result<Option<staff::Model>, DbError> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .filter(staff::Column::PersonId.eq(person.uuid()))
+        .one(conn)
+        .await?)
 }
 
 /// The organisation's strengths framework in position order: the engine's order.
@@ -646,4 +654,72 @@ pub async fn invite_all<C: ConnectionTrait>(
         made.push(id);
     }
     Ok(made)
+}
+
+/// Every current member of staff of the organisation, as `(staff id, person
+/// id)` in employee-number order: what a bulk loader (the demo) picks from.
+pub async fn current_staff<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+) -> Result<Vec<(Uuid, Option<Uuid>)>, DbError> {
+    Ok(staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::PersonId)
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .filter(staff::Column::LeftOn.is_null())
+        .order_by_asc(staff::Column::EmployeeNumber)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// A stay as a bulk loader gives it, at any status.
+#[derive(Debug, Clone)]
+pub struct LoadedStay {
+    pub staff: Uuid,
+    pub tier: PoolTier,
+    pub status: PoolStatus,
+    pub entered_on: Date,
+    pub protected_until: Option<Date>,
+    pub reason: String,
+    pub shared: bool,
+    pub placed_on: Option<Date>,
+    pub left_on: Option<Date>,
+    pub redundancy_cost_pence: Option<i64>,
+}
+
+/// Inserts many stays at once, in chunks (no audit: for seeding and loading
+/// only, inside the loader's transaction).
+pub async fn load_many<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    org: OrgId,
+    stays: &[LoadedStay],
+) -> Result<(), DbError> {
+    for chunk in stays.chunks(500) {
+        let rows: Vec<pool_member::ActiveModel> = chunk
+            .iter()
+            .map(|s| pool_member::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                organisation_id: Set(org.uuid()),
+                staff_id: Set(s.staff),
+                tier: Set(s.tier.key().to_owned()),
+                status: Set(s.status.key().to_owned()),
+                entered_on: Set(s.entered_on),
+                protected_until: Set(s.protected_until),
+                reason: Set(s.reason.clone()),
+                shared: Set(s.shared),
+                placed_on: Set(s.placed_on),
+                left_on: Set(s.left_on),
+                redundancy_cost_pence: Set(s.redundancy_cost_pence),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .collect();
+        pool_member::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
 }
