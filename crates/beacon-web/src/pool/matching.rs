@@ -532,6 +532,18 @@ async fn render_proposal(
     let lang = visitor.lang;
     let p = problem(state, tenant, state.clock.now().date()).await?;
     let (proposed, unplaced) = proposal_rows(lang, &p);
+    // The summary links to the first choice on the page.
+    let errors = match (
+        errors.get("pairs"),
+        proposed.first().or(unplaced.first()),
+    ) {
+        (Some(message), Some(row)) => {
+            let mut moved = FormErrors::new(lang);
+            moved.add_text(&format!("pair-{}", row.member), message.to_owned());
+            moved
+        }
+        _ => errors,
+    };
     let shell = Shell::new(visitor, "/talent/matching", lang.t("pool.matching.title"))
         .with_errors(!errors.is_empty())
         .crumb(lang.t("pool.list.title"), "/talent");

@@ -329,7 +329,7 @@ impl NewPage {
             self.shell.t("pool.form.protected_until"),
             self.shell.t("pool.form.protected_until_hint"),
             (&self.form.day, &self.form.month, &self.form.year),
-            self.errors.message("protected_until"),
+            self.errors.message("protected_until-day"),
         )
     }
     fn shared_input(&self) -> Checkboxes {
@@ -463,7 +463,7 @@ async fn read_new(
             Err(e) => {
                 let field = match e {
                     beacon_core::talent::pool::MemberError::NegativeCost => "redundancy_cost",
-                    _ => "protected_until",
+                    _ => "protected_until-day",
                 };
                 errors.add(field, e.key());
                 None
@@ -498,7 +498,7 @@ fn read_date(
     match parse_date(day, month, year) {
         Some(d) => Ok(Some(d)),
         None => {
-            errors.add("protected_until", "pool.error.date_invalid");
+            errors.add("protected_until-day", "pool.error.date_invalid");
             Err(())
         }
     }
@@ -654,7 +654,7 @@ impl MemberPage {
             self.shell.t("pool.form.protected_until"),
             self.shell.t("pool.form.protected_until_hint"),
             (&self.form.day, &self.form.month, &self.form.year),
-            self.errors.message("protected_until"),
+            self.errors.message("protected_until-day"),
         )
     }
 }
@@ -785,7 +785,7 @@ pub async fn change(
         match check_member(t, until, None, today) {
             Ok(u) => protected_until = u,
             Err(_) if unchanged && t == PoolTier::Protected => protected_until = until,
-            Err(e) => errors.add("protected_until", e.key()),
+            Err(e) => errors.add("protected_until-day", e.key()),
         }
     }
     let (Some(status), Some(tier)) = (status, tier) else {
