@@ -533,10 +533,7 @@ async fn render_proposal(
     let p = problem(state, tenant, state.clock.now().date()).await?;
     let (proposed, unplaced) = proposal_rows(lang, &p);
     // The summary links to the first choice on the page.
-    let errors = match (
-        errors.get("pairs"),
-        proposed.first().or(unplaced.first()),
-    ) {
+    let errors = match (errors.get("pairs"), proposed.first().or(unplaced.first())) {
         (Some(message), Some(row)) => {
             let mut moved = FormErrors::new(lang);
             moved.add_text(&format!("pair-{}", row.member), message.to_owned());
