@@ -712,3 +712,130 @@ pub async fn equality_counts<C: ConnectionTrait>(
         )
         .collect())
 }
+
+// ---------------------------------------------------------------------------
+// For the demo seeder: equality data and past stays, written in bulk.
+
+/// A staff record's id.
+pub type StaffId = Uuid;
+
+/// The ids of the organisation's staff, by employee number.
+pub async fn staff_ids<C: ConnectionTrait>(conn: &C, org: OrgId) -> Result<Vec<Uuid>, DbError> {
+    Ok(staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .order_by_asc(staff::Column::EmployeeNumber)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// The staff whose equality data is recorded.
+pub async fn equality_recorded<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+) -> Result<HashSet<Uuid>, DbError> {
+    Ok(staff_equality::Entity::find()
+        .select_only()
+        .column(staff_equality::Column::StaffId)
+        .filter(staff_equality::Column::OrganisationId.eq(org.uuid()))
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Record equality data for staff who have none.
+pub async fn insert_equality<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    rows: &[(Uuid, Equality)],
+) -> Result<(), DbError> {
+    for chunk in rows.chunks(400) {
+        let models: Vec<staff_equality::ActiveModel> = chunk
+            .iter()
+            .map(|(id, e)| staff_equality::ActiveModel {
+                staff_id: Set(*id),
+                organisation_id: Set(org.uuid()),
+                sex: Set(e.sex.map(|v| v.key().to_owned())),
+                ethnicity: Set(e.ethnicity.map(|v| v.key().to_owned())),
+                disability: Set(e.disability.map(|v| v.key().to_owned())),
+                age_band: Set(e.age_band.map(|v| v.key().to_owned())),
+            })
+            .collect();
+        if models.is_empty() {
+            continue;
+        }
+        staff_equality::Entity::insert_many(models)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Each stay's member of staff and status.
+pub async fn stay_statuses<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(pool_member::Entity::find()
+        .select_only()
+        .column(pool_member::Column::StaffId)
+        .column(pool_member::Column::Status)
+        .filter(pool_member::Column::OrganisationId.eq(org.uuid()))
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+/// A stay that has ended: placed, or left the council.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PastStay {
+    pub staff_id: Uuid,
+    pub tier: PoolTier,
+    pub placed: bool,
+    pub entered_on: Date,
+    pub ended_on: Date,
+    pub redundancy_cost_pence: Option<i64>,
+    pub reason: String,
+}
+
+pub async fn insert_past_stays<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    org: OrgId,
+    stays: &[PastStay],
+) -> Result<(), DbError> {
+    for chunk in stays.chunks(200) {
+        let models: Vec<pool_member::ActiveModel> = chunk
+            .iter()
+            .map(|s| pool_member::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                organisation_id: Set(org.uuid()),
+                staff_id: Set(s.staff_id),
+                tier: Set(s.tier.key().to_owned()),
+                status: Set(if s.placed { "placed" } else { "left" }.to_owned()),
+                entered_on: Set(s.entered_on),
+                protected_until: Set(
+                    (s.tier == PoolTier::Protected).then(|| s.entered_on + Duration::days(540))
+                ),
+                reason: Set(s.reason.clone()),
+                shared: Set(false),
+                placed_on: Set(s.placed.then_some(s.ended_on)),
+                left_on: Set((!s.placed).then_some(s.ended_on)),
+                redundancy_cost_pence: Set(s.redundancy_cost_pence),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .collect();
+        if models.is_empty() {
+            continue;
+        }
+        pool_member::Entity::insert_many(models)
+            .exec_without_returning(conn)
+            .await?;
+    }
+    Ok(())
+}
