@@ -17,7 +17,7 @@ use crate::{DbError, Timestamp, talent_settings};
 use beacon_core::talent::import::{
     Equality, ImportError, ImportKind, Located, PostRow, Problem, Rows, StaffRow, VacancyRow,
 };
-use beacon_core::talent::{PoolTier, VacancyStatus};
+use beacon_core::talent::{PoolStatus, PoolTier, VacancyStatus};
 use beacon_core::{OrgId, PersonId};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
@@ -790,23 +790,24 @@ pub async fn stay_statuses<C: ConnectionTrait>(
         .await?)
 }
 
-/// A stay that has ended: placed, or left the council.
+/// A stay in the pool to record in bulk (the demo's history, tests).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PastStay {
+pub struct NewStay {
     pub staff_id: Uuid,
     pub tier: PoolTier,
-    pub placed: bool,
+    pub status: PoolStatus,
     pub entered_on: Date,
-    pub ended_on: Date,
+    pub placed_on: Option<Date>,
+    pub left_on: Option<Date>,
     pub redundancy_cost_pence: Option<i64>,
     pub reason: String,
 }
 
-pub async fn insert_past_stays<C: ConnectionTrait>(
+pub async fn insert_stays<C: ConnectionTrait>(
     conn: &C,
     now: Timestamp,
     org: OrgId,
-    stays: &[PastStay],
+    stays: &[NewStay],
 ) -> Result<(), DbError> {
     for chunk in stays.chunks(200) {
         let models: Vec<pool_member::ActiveModel> = chunk
@@ -816,15 +817,15 @@ pub async fn insert_past_stays<C: ConnectionTrait>(
                 organisation_id: Set(org.uuid()),
                 staff_id: Set(s.staff_id),
                 tier: Set(s.tier.key().to_owned()),
-                status: Set(if s.placed { "placed" } else { "left" }.to_owned()),
+                status: Set(s.status.key().to_owned()),
                 entered_on: Set(s.entered_on),
                 protected_until: Set(
                     (s.tier == PoolTier::Protected).then(|| s.entered_on + Duration::days(540))
                 ),
                 reason: Set(s.reason.clone()),
                 shared: Set(false),
-                placed_on: Set(s.placed.then_some(s.ended_on)),
-                left_on: Set((!s.placed).then_some(s.ended_on)),
+                placed_on: Set(s.placed_on),
+                left_on: Set(s.left_on),
                 redundancy_cost_pence: Set(s.redundancy_cost_pence),
                 created_at: Set(now),
                 updated_at: Set(now),

@@ -1316,6 +1316,25 @@ mod tests {
         assert_eq!(parse_date("2028/02/29"), None);
     }
 
+    #[test]
+    fn the_documented_examples_parse() {
+        let staff = include_str!("../../../../docs/import/staff.csv");
+        let posts = include_str!("../../../../docs/import/posts.csv");
+        let vacancies = include_str!("../../../../docs/import/vacancies.csv");
+        assert_eq!(
+            parse(ImportKind::Staff, staff.as_bytes()).map(|r| r.len()),
+            Ok(4)
+        );
+        assert_eq!(
+            parse(ImportKind::Posts, posts.as_bytes()).map(|r| r.len()),
+            Ok(4)
+        );
+        assert_eq!(
+            parse(ImportKind::Vacancies, vacancies.as_bytes()).map(|r| r.len()),
+            Ok(1)
+        );
+    }
+
     proptest! {
         #[test]
         fn any_text_is_parsed_without_panicking(s in "\\PC{0,300}") {

@@ -4,10 +4,10 @@
 //! months) when the pool's own seed leaves the history thin. Works with
 //! whatever the earlier seeders wrote, nothing included.
 use crate::demo::{DemoOrg, Scale};
-use beacon_core::talent::PoolTier;
 use beacon_core::talent::import::Equality;
+use beacon_core::talent::{PoolStatus, PoolTier};
 use beacon_db::DatabaseTransaction;
-use beacon_db::workforce::{self as db, PastStay};
+use beacon_db::workforce::{self as db, NewStay};
 use std::collections::HashSet;
 use time::{Duration, OffsetDateTime};
 
@@ -121,7 +121,7 @@ async fn history(
         .copied()
         .collect();
     let salt = 100 + council.index as u64;
-    let past: Vec<PastStay> = free
+    let past: Vec<NewStay> = free
         .iter()
         .enumerate()
         .map(|(i, staff_id)| {
@@ -133,18 +133,24 @@ async fn history(
                 80..750 => PoolTier::RoleRemoved,
                 _ => PoolTier::Voluntary,
             };
-            PastStay {
+            let placed = roll(i, salt + 2) < 780;
+            NewStay {
                 staff_id: *staff_id,
                 tier,
-                placed: roll(i, salt + 2) < 780,
+                status: if placed {
+                    PoolStatus::Placed
+                } else {
+                    PoolStatus::Left
+                },
                 entered_on,
-                ended_on,
+                placed_on: placed.then_some(ended_on),
+                left_on: (!placed).then_some(ended_on),
                 redundancy_cost_pence: (tier != PoolTier::Voluntary)
                     .then(|| 800_000 + (roll(i, salt + 4) as i64) * 2_500),
                 reason: "Service redesign".to_owned(),
             }
         })
         .collect();
-    db::insert_past_stays(txn, now, council.org, &past).await?;
+    db::insert_stays(txn, now, council.org, &past).await?;
     Ok(())
 }
