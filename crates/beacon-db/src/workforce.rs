@@ -577,16 +577,28 @@ impl StayRow {
     }
 }
 
+/// A stay's tier, status, dates and redundancy cost, as read.
+type StayTuple = (
+    String,
+    String,
+    Date,
+    Option<Date>,
+    Option<Date>,
+    Option<i64>,
+);
+/// Sex, ethnicity, disability, age band, status, count.
+type EqualityTuple = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
+
 /// Every stay in the organisation's pool.
 pub async fn stays<C: ConnectionTrait>(conn: &C, org: OrgId) -> Result<Vec<StayRow>, DbError> {
-    let rows: Vec<(
-        String,
-        String,
-        Date,
-        Option<Date>,
-        Option<Date>,
-        Option<i64>,
-    )> = pool_member::Entity::find()
+    let rows: Vec<StayTuple> = pool_member::Entity::find()
         .select_only()
         .column(pool_member::Column::Tier)
         .column(pool_member::Column::Status)
@@ -673,14 +685,7 @@ pub async fn equality_counts<C: ConnectionTrait>(
         .from(pool_member::Column::StaffId)
         .to(staff_equality::Column::StaffId)
         .into();
-    let rows: Vec<(
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        i64,
-    )> = pool_member::Entity::find()
+    let rows: Vec<EqualityTuple> = pool_member::Entity::find()
         .select_only()
         .column(staff_equality::Column::Sex)
         .column(staff_equality::Column::Ethnicity)

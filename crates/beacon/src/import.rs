@@ -99,7 +99,7 @@ pub async fn run(db: &Db, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut progress = |done: usize| match &bar {
         Some(bar) => bar.set_position(done as u64),
         None => {
-            if done % step == 0 || done == total {
+            if done.is_multiple_of(step) || done == total {
                 tracing::info!(kind = kind.key(), done, total, "import progress");
             }
         }

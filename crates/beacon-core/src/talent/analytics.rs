@@ -341,6 +341,7 @@ pub fn valid(s: &Settings) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)]
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;

@@ -1107,6 +1107,7 @@ fn vacancy_row(c: &mut Cells<'_>) -> Option<VacancyRow> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::needless_range_loop)]
     use super::*;
     use proptest::prelude::*;
     use time::macros::date;
