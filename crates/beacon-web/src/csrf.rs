@@ -7,6 +7,7 @@
 use crate::error::AppError;
 use crate::tokens::same_secret;
 use crate::visitor::Visitor;
+use crate::workforce::upload;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN};
@@ -50,11 +51,39 @@ pub async fn guard(request: Request, next: Next) -> Result<Response, AppError> {
         .get::<Visitor>()
         .map(|v| v.csrf_token.clone())
         .ok_or_else(|| AppError::Internal("visitor middleware missing".into()))?;
-    let is_form = request
+    let content_type = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    // A form with a file (an import) carries its token as one of its parts;
+    // the body is passed on whole, for the page to read the file.
+    if let Some(boundary) = upload::boundary(content_type) {
+        let header = request
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let (parts, body) = request.into_parts();
+        let bytes = to_bytes(body, upload::UPLOAD_LIMIT)
+            .await
+            .map_err(|_| AppError::BadRequest("upload too large".into()))?;
+        let token = upload::parse(&bytes, &boundary)
+            .and_then(|fields| {
+                upload::field(&fields, FIELD).map(|t| String::from_utf8_lossy(t).into_owned())
+            })
+            .unwrap_or_default();
+        let valid = same_secret(&token, &expected) || same_secret(&header, &expected);
+        if expected.is_empty() || !valid {
+            tracing::warn!(path = %parts.uri.path(), "upload without a valid CSRF token refused");
+            return Err(AppError::CrossSite);
+        }
+        return Ok(next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await);
+    }
     if !is_form {
         let header = request
             .headers()

@@ -2,7 +2,7 @@
 //! rely on (DESIGN.md §5): keep them stable.
 use crate::logging::{self, LogFormat};
 use crate::server::{self, ServeOptions};
-use crate::{admin, demo};
+use crate::{admin, demo, import};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
@@ -128,6 +128,8 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Import staff, posts or vacancies from CSV, all or nothing.
+    Import(import::ImportArgs),
     /// The matching engine: optimal and stable assignment, ranking.
     Match {
         #[command(subcommand)]
@@ -213,6 +215,13 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .context("cannot open the database")?;
             return admin::run(&db, command).await;
+        }
+        Command::Import(args) => {
+            let url = global.database_url("beacon.db")?;
+            let db = beacon_db::Db::connect(&url)
+                .await
+                .context("cannot open the database")?;
+            return import::run(&db, args).await;
         }
         // The engine prints one JSON object and exits 2 on bad input.
         Command::Match { command } => return Ok(beacon_match_cli::run(command)),

@@ -1,6 +1,37 @@
-//! Imports of staff, posts and vacancies, and workforce analytics (DESIGN.md §3.2).
-use crate::routes::Route;
+//! Imports of staff, posts and vacancies, talent settings, and workforce
+//! analytics (DESIGN.md §3.2), all for HR (`RunTalentPool`).
+mod analytics;
+mod import;
+mod settings;
+pub mod upload;
+
+// The portfolio's SVG bar chart and safe CSV writer, shared as files so the
+// two features keep one implementation (until the portfolio exports them).
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../portfolio/chart.rs"]
+mod chart;
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../portfolio/csv.rs"]
+mod csv;
+
+use crate::routes::{Access, Route, route};
+use axum::http::Method;
+use axum::routing::{get, post};
+use beacon_core::permission::Capability;
 
 pub fn routes() -> Vec<Route> {
-    Vec::new()
+    let hr = Access::Can(Capability::RunTalentPool);
+    vec![
+        route(Method::GET, "/talent/import", hr, get(import::form)),
+        route(Method::POST, "/talent/import", hr, post(import::upload)),
+        route(Method::GET, "/talent/settings", hr, get(settings::show)),
+        route(Method::POST, "/talent/settings", hr, post(settings::save)),
+        route(Method::GET, "/talent/analytics", hr, get(analytics::show)),
+        route(
+            Method::GET,
+            "/talent/analytics.csv",
+            hr,
+            get(analytics::download),
+        ),
+    ]
 }
