@@ -410,6 +410,105 @@ pub fn validate_extension(
     }
 }
 
+/// The longest title an assignment may have.
+pub const MAX_TITLE: usize = 200;
+
+/// What the redeployment form gave.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssignmentInput<'a> {
+    pub kind: Option<super::AssignmentKind>,
+    pub title: &'a str,
+    /// The pilot's idea, chosen for a pilot assignment.
+    pub pilot: Option<uuid::Uuid>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
+}
+
+/// An assignment ready to be written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ValidAssignment {
+    pub kind: super::AssignmentKind,
+    pub title: String,
+    pub pilot: Option<uuid::Uuid>,
+    pub starts_on: Date,
+    pub ends_on: Date,
+}
+
+/// An assignment has a kind, a title, dates in order, and a pilot exactly
+/// when it is a pilot assignment.
+pub fn validate_assignment(
+    input: &AssignmentInput<'_>,
+) -> Result<ValidAssignment, Vec<(&'static str, AssignmentProblem)>> {
+    use AssignmentProblem as P;
+    let mut problems = Vec::new();
+    if input.kind.is_none() {
+        problems.push(("kind", P::KindMissing));
+    }
+    let title = input.title.trim();
+    if title.is_empty() {
+        problems.push(("title", P::TitleMissing));
+    } else if title.chars().count() > MAX_TITLE {
+        problems.push(("title", P::TitleTooLong));
+    }
+    let is_pilot = input.kind == Some(super::AssignmentKind::Pilot);
+    if is_pilot && input.pilot.is_none() {
+        problems.push(("pilot", P::PilotMissing));
+    }
+    if input.starts_on.is_none() {
+        problems.push(("starts-day", P::StartMissing));
+    }
+    match (input.starts_on, input.ends_on) {
+        (_, None) => problems.push(("ends-day", P::EndMissing)),
+        (Some(start), Some(end)) if end < start => problems.push(("ends-day", P::EndBeforeStart)),
+        _ => {}
+    }
+    match (input.kind, input.starts_on, input.ends_on) {
+        (Some(kind), Some(starts_on), Some(ends_on)) if problems.is_empty() => {
+            Ok(ValidAssignment {
+                kind,
+                title: title.to_owned(),
+                pilot: if is_pilot { input.pilot } else { None },
+                starts_on,
+                ends_on,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// Something wrong with an assignment; `key()` names its message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AssignmentProblem {
+    #[error("choose what kind of assignment it is")]
+    KindMissing,
+    #[error("enter what they will work on")]
+    TitleMissing,
+    #[error("the title is too long")]
+    TitleTooLong,
+    #[error("choose the pilot")]
+    PilotMissing,
+    #[error("enter the start date")]
+    StartMissing,
+    #[error("enter the end date")]
+    EndMissing,
+    #[error("the end date must not be before the start")]
+    EndBeforeStart,
+}
+
+impl AssignmentProblem {
+    pub const fn key(self) -> &'static str {
+        match self {
+            AssignmentProblem::KindMissing => "kind_missing",
+            AssignmentProblem::TitleMissing => "title_missing",
+            AssignmentProblem::TitleTooLong => "title_too_long",
+            AssignmentProblem::PilotMissing => "pilot_missing",
+            AssignmentProblem::StartMissing => "start_missing",
+            AssignmentProblem::EndMissing => "end_missing",
+            AssignmentProblem::EndBeforeStart => "end_before_start",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -626,6 +725,39 @@ mod tests {
             vec![("outcome", Problem::OutcomeMissing)]
         );
         assert!(validate_outcome(Some(TrialOutcome::Passed), "Went well").is_ok());
+    }
+
+    #[test]
+    fn an_assignment_has_a_kind_a_title_dates_in_order_and_a_pilot_when_it_is_one() {
+        use crate::talent::AssignmentKind;
+        assert_eq!(
+            validate_assignment(&AssignmentInput::default())
+                .unwrap_err()
+                .len(),
+            4
+        );
+        let pilot = AssignmentInput {
+            kind: Some(AssignmentKind::Pilot),
+            title: "Data analyst",
+            pilot: None,
+            starts_on: Some(date(2)),
+            ends_on: Some(date(1)),
+        };
+        assert_eq!(
+            validate_assignment(&pilot).unwrap_err(),
+            vec![
+                ("pilot", AssignmentProblem::PilotMissing),
+                ("ends-day", AssignmentProblem::EndBeforeStart)
+            ]
+        );
+        let project = AssignmentInput {
+            kind: Some(AssignmentKind::Project),
+            pilot: Some(uuid::Uuid::nil()),
+            ends_on: Some(date(20)),
+            ..pilot
+        };
+        let valid = validate_assignment(&project).unwrap();
+        assert_eq!(valid.pilot, None, "only a pilot assignment names a pilot");
     }
 
     fn step() -> impl Strategy<Value = JourneyStep> {
