@@ -30,6 +30,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use time::Date;
 use uuid::Uuid;
 
+/// A journey's id (its placement's), named for callers without `uuid`.
+pub type JourneyId = Uuid;
+
 /// An invitation to a vacancy.
 #[derive(Debug, Clone, Serialize)]
 pub struct Invitation {
@@ -487,14 +490,18 @@ pub struct Notice {
     pub body: String,
 }
 
-/// Email the member of staff, when their record has an address.
+/// Email the member of staff, when their record has an address (the demo,
+/// seeding the past, passes no notice).
 async fn tell<C: ConnectionTrait>(
     conn: &C,
     now: Timestamp,
     org: OrgId,
     staff_email: Option<&str>,
-    notice: &Notice,
+    notice: Option<&Notice>,
 ) -> Result<(), DbError> {
+    let Some(notice) = notice else {
+        return Ok(());
+    };
     if let Some(to) = staff_email.map(str::trim).filter(|e| !e.is_empty()) {
         outbox::enqueue(conn, now, Some(org), to, &notice.subject, &notice.body).await?;
     }
@@ -527,7 +534,7 @@ pub async fn advance<C: ConnectionTrait>(
     from: JourneyStep,
     owner: PersonId,
     valid: &ValidMove,
-    notice: &Notice,
+    notice: Option<&Notice>,
 ) -> Result<(), DbError> {
     let before = placement_in(conn, org, id).await?;
     let mut update = placement::Entity::update_many()
@@ -717,7 +724,7 @@ pub async fn extend_trial<C: ConnectionTrait>(
     id: Uuid,
     current: TrialDates,
     extension: &ValidExtension,
-    notice: &Notice,
+    notice: Option<&Notice>,
 ) -> Result<(), DbError> {
     let before = placement_in(conn, org, id).await?;
     let extended = placement::Entity::update_many()
@@ -1073,4 +1080,233 @@ pub async fn end_assignment<C: ConnectionTrait>(
             .after(serde_json::json!({ "ended_on": today })),
     )
     .await
+}
+
+// ---------------------------------------------------------------------------
+// What the demo and the tests read and seed
+
+/// The organisation's open vacancies (held for the pool or open to all),
+/// oldest first.
+pub async fn open_vacancies<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    limit: u64,
+) -> Result<Vec<vacancy::Model>, DbError> {
+    Ok(vacancy::Entity::find()
+        .filter(vacancy::Column::OrganisationId.eq(org.uuid()))
+        .filter(
+            vacancy::Column::Status
+                .is_in([VacancyStatus::PoolOnly.key(), VacancyStatus::External.key()]),
+        )
+        .order_by_asc(vacancy::Column::CreatedAt)
+        .order_by_asc(vacancy::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
+/// Active pool stays of people on no journey yet, longest waiting first.
+pub async fn stays_off_journeys<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    limit: u64,
+) -> Result<Vec<pool_member::Model>, DbError> {
+    let on_journeys: BTreeSet<Uuid> = placement::Entity::find()
+        .select_only()
+        .column(placement::Column::StaffId)
+        .filter(placement::Column::OrganisationId.eq(org.uuid()))
+        .into_tuple::<Uuid>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(pool_member::Entity::find()
+        .filter(pool_member::Column::OrganisationId.eq(org.uuid()))
+        .filter(pool_member::Column::Status.eq(PoolStatus::Active.key()))
+        .order_by_asc(pool_member::Column::EnteredOn)
+        .order_by_asc(pool_member::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|s| !on_journeys.contains(&s.staff_id))
+        .collect())
+}
+
+/// The staff record of a person with an account, if they have one here.
+pub async fn staff_record_of<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    person: PersonId,
+) -> Result<Option<staff::Model>, DbError> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .filter(staff::Column::PersonId.eq(person.uuid()))
+        .one(conn)
+        .await?)
+}
+
+/// Minimal records for the demo and the tests, when the parts that own the
+/// staff, vacancy and pool tables have seeded nothing: a member of staff in
+/// the pool, and a vacancy with its post. Real records come from those
+/// parts' own pages and imports.
+pub mod fixtures {
+    use super::*;
+
+    #[derive(Clone, Debug)]
+    pub struct PoolPerson<'a> {
+        pub employee_number: &'a str,
+        pub name: &'a str,
+        pub job_title: &'a str,
+        pub email: Option<&'a str>,
+        pub account: Option<PersonId>,
+        pub tier: beacon_core::talent::PoolTier,
+        pub entered_on: Date,
+    }
+
+    /// Returns the staff record's id and the pool stay's.
+    pub async fn person_in_pool<C: ConnectionTrait>(
+        conn: &C,
+        now: Timestamp,
+        org: OrgId,
+        p: &PoolPerson<'_>,
+    ) -> Result<(Uuid, Uuid), DbError> {
+        let id = Uuid::new_v4();
+        staff::Entity::insert(staff::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(org.uuid()),
+            employee_number: Set(p.employee_number.to_owned()),
+            person_id: Set(p.account.map(PersonId::uuid)),
+            name: Set(p.name.to_owned()),
+            email: Set(p.email.map(str::to_owned)),
+            job_title: Set(p.job_title.to_owned()),
+            grade: Set(5),
+            weekly_minutes: Set(37 * 60),
+            service_area: Set(None),
+            site: Set(Some("Town Hall".to_owned())),
+            home_easting: Set(None),
+            home_northing: Set(None),
+            max_travel_km: Set(Some(20)),
+            work_sites: Set(String::new()),
+            preferred_areas: Set(String::new()),
+            willing_to_trial: Set(true),
+            available_from: Set(None),
+            started_on: Set(None),
+            left_on: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(conn)
+        .await
+        .map_err(DbError::unique("staff"))?;
+        let stay = Uuid::new_v4();
+        pool_member::Entity::insert(pool_member::ActiveModel {
+            id: Set(stay),
+            organisation_id: Set(org.uuid()),
+            staff_id: Set(id),
+            tier: Set(p.tier.key().to_owned()),
+            status: Set(PoolStatus::Active.key().to_owned()),
+            entered_on: Set(p.entered_on),
+            protected_until: Set(None),
+            reason: Set("The service was redesigned and the role removed.".to_owned()),
+            shared: Set(false),
+            placed_on: Set(None),
+            left_on: Set(None),
+            redundancy_cost_pence: Set(Some(2_000_000)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(conn)
+        .await?;
+        Ok((id, stay))
+    }
+
+    #[derive(Clone, Debug)]
+    pub struct Job<'a> {
+        pub reference: &'a str,
+        pub title: &'a str,
+        pub service_area: &'a str,
+        pub raised_by: PersonId,
+        /// Essential qualification codes, none of them trainable.
+        pub essentials: &'a [&'a str],
+        pub created_at: Timestamp,
+    }
+
+    /// A vacant post and its vacancy, held for the pool. Returns the
+    /// vacancy's id.
+    pub async fn vacancy_with_post<C: ConnectionTrait>(
+        conn: &C,
+        now: Timestamp,
+        org: OrgId,
+        job: &Job<'_>,
+    ) -> Result<Uuid, DbError> {
+        let post_id = Uuid::new_v4();
+        post::Entity::insert(post::ActiveModel {
+            id: Set(post_id),
+            organisation_id: Set(org.uuid()),
+            reference: Set(job.reference.to_owned()),
+            title: Set(job.title.to_owned()),
+            service_area: Set(job.service_area.to_owned()),
+            grade: Set(6),
+            weekly_minutes: Set(37 * 60),
+            site: Set("Town Hall".to_owned()),
+            easting: Set(None),
+            northing: Set(None),
+            remote: Set(false),
+            annual_cost_pence: Set(3_400_000),
+            status: Set(PostStatus::Vacant.key().to_owned()),
+            holder_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(conn)
+        .await
+        .map_err(DbError::unique("post"))?;
+        let id = Uuid::new_v4();
+        vacancy::Entity::insert(vacancy::ActiveModel {
+            id: Set(id),
+            organisation_id: Set(org.uuid()),
+            post_id: Set(Some(post_id)),
+            title: Set(job.title.to_owned()),
+            summary: Set(format!("A {} post, held for the pool first.", job.title)),
+            service_area: Set(job.service_area.to_owned()),
+            grade_min: Set(4),
+            grade_max: Set(7),
+            weekly_minutes: Set(37 * 60),
+            site: Set("Town Hall".to_owned()),
+            easting: Set(None),
+            northing: Set(None),
+            remote: Set(false),
+            training_limit_days: Set(180),
+            status: Set(VacancyStatus::PoolOnly.key().to_owned()),
+            review_decision: Set(Some("replace".to_owned())),
+            review_reason: Set(None),
+            annual_saving_pence: Set(None),
+            approved_by: Set(None),
+            approved_at: Set(None),
+            pool_until: Set(Some(now.date() + time::Duration::days(28))),
+            closes_on: Set(None),
+            shared: Set(false),
+            raised_by: Set(job.raised_by.uuid()),
+            created_at: Set(job.created_at),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(conn)
+        .await?;
+        for code in job.essentials {
+            crate::entity::vacancy_essential::Entity::insert(
+                crate::entity::vacancy_essential::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    organisation_id: Set(org.uuid()),
+                    vacancy_id: Set(id),
+                    code: Set((*code).to_owned()),
+                    title: Set((*code).replace('_', " ")),
+                    training_days: Set(None),
+                },
+            )
+            .exec_without_returning(conn)
+            .await?;
+        }
+        Ok(id)
+    }
 }

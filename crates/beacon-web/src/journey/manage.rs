@@ -679,7 +679,7 @@ pub async fn take_step(
         from,
         owner,
         &valid,
-        &notice_email,
+        Some(&notice_email),
     )
     .await;
     match moved {
@@ -831,7 +831,7 @@ pub async fn extend(
         journey.placement.id,
         current,
         &extension,
-        &notice_email,
+        Some(&notice_email),
     )
     .await;
     match extended {

@@ -299,7 +299,7 @@ pub async fn answer(
         JourneyStep::Invited,
         owner,
         &valid,
-        &notice_email,
+        Some(&notice_email),
     )
     .await;
     match moved {
