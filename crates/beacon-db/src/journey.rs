@@ -513,7 +513,8 @@ async fn tell<C: ConnectionTrait>(
 #[derive(Serialize)]
 struct StepAudit {
     step: &'static str,
-    on: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     trial: Option<TrialDates>,
 }
@@ -536,7 +537,9 @@ pub async fn advance<C: ConnectionTrait>(
     valid: &ValidMove,
     notice: Option<&Notice>,
 ) -> Result<(), DbError> {
-    let before = placement_in(conn, org, id).await?;
+    // The conditional update comes first: on SQLite it takes the write lock
+    // before anything is read, so a second mover waits and then finds the
+    // step gone, rather than failing on a stale snapshot.
     let mut update = placement::Entity::update_many()
         .col_expr(placement::Column::Step, Expr::value(valid.to.key()))
         .col_expr(placement::Column::OwnerId, Expr::value(owner.uuid()))
@@ -567,8 +570,10 @@ pub async fn advance<C: ConnectionTrait>(
         .await?
         .rows_affected;
     if moved == 0 {
+        placement_in(conn, org, id).await?;
         return Err(DbError::Conflict("journey step"));
     }
+    let before = placement_in(conn, org, id).await?;
     placement_step::Entity::insert(placement_step::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(org.uuid()),
@@ -644,12 +649,12 @@ pub async fn advance<C: ConnectionTrait>(
             .in_org(org)
             .before(StepAudit {
                 step: from.key(),
-                on: before.step_on,
+                on: None,
                 trial: None,
             })
             .after(StepAudit {
                 step: valid.to.key(),
-                on: today,
+                on: Some(today),
                 trial: valid.trial,
             }),
     )
@@ -726,7 +731,6 @@ pub async fn extend_trial<C: ConnectionTrait>(
     extension: &ValidExtension,
     notice: Option<&Notice>,
 ) -> Result<(), DbError> {
-    let before = placement_in(conn, org, id).await?;
     let extended = placement::Entity::update_many()
         .col_expr(
             placement::Column::TrialEndsOn,
@@ -745,8 +749,10 @@ pub async fn extend_trial<C: ConnectionTrait>(
         .await?
         .rows_affected;
     if extended == 0 {
+        placement_in(conn, org, id).await?;
         return Err(DbError::Conflict("trial"));
     }
+    let before = placement_in(conn, org, id).await?;
     audit::record(
         conn,
         now,
