@@ -459,6 +459,7 @@ struct Shown {
     conflict: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render(
     state: &AppState,
     visitor: &Visitor,
