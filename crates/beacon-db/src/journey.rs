@@ -126,6 +126,28 @@ pub async fn invite<C: ConnectionTrait>(
     Ok(id)
 }
 
+/// `invite`, then tell the person by email (when their staff record has an
+/// address), in the caller's transaction: what the pool's invitations use.
+#[allow(clippy::too_many_arguments)]
+pub async fn invite_and_tell<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    today: Date,
+    actor: &Actor,
+    org: OrgId,
+    invitation: &Invitation,
+    notice: &Notice,
+) -> Result<Uuid, DbError> {
+    let id = invite(conn, now, today, actor, org, invitation).await?;
+    let email = staff::Entity::find_by_id(invitation.staff)
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .one(conn)
+        .await?
+        .and_then(|s| s.email);
+    tell(conn, now, org, email.as_deref(), Some(notice)).await?;
+    Ok(id)
+}
+
 // ---------------------------------------------------------------------------
 // Reading journeys
 
@@ -256,6 +278,24 @@ pub async fn list<C: ConnectionTrait>(
         rows: rows_of(conn, org, placements).await?,
         total,
     })
+}
+
+/// The journeys into one vacancy, most recently moved first: what the
+/// vacancy's page shows its manager (names, steps and dates only).
+pub async fn for_vacancy<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    vacancy: Uuid,
+) -> Result<Vec<Row>, DbError> {
+    let placements = placement::Entity::find()
+        .filter(placement::Column::OrganisationId.eq(org.uuid()))
+        .filter(placement::Column::VacancyId.eq(vacancy))
+        .order_by_desc(placement::Column::StepOn)
+        .order_by_asc(placement::Column::Id)
+        .limit(500)
+        .all(conn)
+        .await?;
+    rows_of(conn, org, placements).await
 }
 
 /// The staff records of a person in the organisation (usually one).

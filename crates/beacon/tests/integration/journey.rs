@@ -145,7 +145,7 @@ async fn invite(app: &TestApp, council: &str, vacancy: Uuid, staff: Uuid) -> Uui
     let owner = person_id(app, MANAGER).await;
     let now = OffsetDateTime::now_utc();
     let txn = app.db().conn().begin().await.unwrap();
-    let id = journey::invite(
+    let id = journey::invite_and_tell(
         &txn,
         now,
         now.date(),
@@ -156,6 +156,10 @@ async fn invite(app: &TestApp, council: &str, vacancy: Uuid, staff: Uuid) -> Uui
             staff,
             owner,
             interview_guaranteed: true,
+        },
+        &journey::Notice {
+            subject: "You are invited".to_owned(),
+            body: "You have been invited to a vacancy.".to_owned(),
         },
     )
     .await
@@ -277,7 +281,11 @@ async fn the_whole_journey_tells_the_person_at_each_step(app: TestApp) -> TestAp
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(step_of(&app, journey).await, "interested");
-    assert_eq!(emails_to(&app, &email).await.len(), 1);
+    assert_eq!(
+        emails_to(&app, &email).await.len(),
+        2,
+        "invited, interested"
+    );
 
     // The manager assesses and offers: a gap (no driving licence) needs a plan.
     let manager = app.signed_in(MANAGER).await;
@@ -376,11 +384,18 @@ async fn the_whole_journey_tells_the_person_at_each_step(app: TestApp) -> TestAp
         .unwrap();
     assert!(v.iter().all(|x| x.id != vacancy), "the vacancy is filled");
 
-    // The person was told at each step: interested, assessed, offered,
-    // trial, placed.
+    // The person was told at each step: invited, interested, assessed,
+    // offered, trial, placed.
     let told = emails_to(&app, &email).await;
-    assert_eq!(told.len(), 5, "{told:?}");
+    assert_eq!(told.len(), 6, "{told:?}");
     assert!(told.iter().any(|m| m.body.contains("You have been placed")));
+
+    // The vacancy's journeys, as its page would list them.
+    let on_vacancy = journey::for_vacancy(app.db().conn(), org, vacancy)
+        .await
+        .unwrap();
+    assert_eq!(on_vacancy.len(), 1);
+    assert_eq!(on_vacancy[0].staff_name, "Rhian Morris");
 
     // The history: every step, with its date and owner.
     let page = hr.get(&format!("/talent/journeys/{journey}")).await;
