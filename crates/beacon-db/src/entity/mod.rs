@@ -70,3 +70,7 @@ pub mod vacancy;
 pub mod vacancy_essential;
 pub mod vacancy_experience;
 pub mod vacancy_strength;
+
+// Redeployment.
+pub mod assignment;
+pub mod trial_outcome;
