@@ -7,7 +7,9 @@
 //! and HR may see those (PROMISES.md 4, 22), and the audit log is read by
 //! administrators.
 use crate::audit::{self, Actor, Change};
-use crate::entity::{staff, staff_experience, staff_qualification, staff_strength, strength};
+use crate::entity::{
+    organisation, staff, staff_experience, staff_qualification, staff_strength, strength,
+};
 use crate::{DbError, Timestamp};
 use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::talent::Grade;
@@ -29,6 +31,47 @@ const CHUNK: usize = 500;
 
 // ---------------------------------------------------------------------------
 // The framework
+
+/// Every change to a staff record starts here: a write that changes nothing,
+/// so that changes to one record queue up instead of racing. On PostgreSQL it
+/// locks the row; on SQLite it takes the write lock before the transaction
+/// has read anything, so a second writer waits out the busy timeout rather
+/// than failing on a stale snapshot. Another organisation's record is "not
+/// found".
+async fn lock_staff<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    id: Uuid,
+) -> Result<staff::Model, DbError> {
+    let locked = staff::Entity::update_many()
+        .col_expr(
+            staff::Column::UpdatedAt,
+            Expr::col(staff::Column::UpdatedAt),
+        )
+        .filter(staff::Column::Id.eq(id))
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .exec(conn)
+        .await?
+        .rows_affected;
+    if locked == 0 {
+        return Err(DbError::NotFound);
+    }
+    find(conn, org, id).await
+}
+
+/// As `lock_staff`, for the framework: changes to one organisation's
+/// framework queue up on its organisation row.
+async fn lock_framework<C: ConnectionTrait>(conn: &C, org: OrgId) -> Result<(), DbError> {
+    organisation::Entity::update_many()
+        .col_expr(
+            organisation::Column::Name,
+            Expr::col(organisation::Column::Name),
+        )
+        .filter(organisation::Column::Id.eq(org.uuid()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
 
 /// Give the organisation the default framework if it has no strengths yet.
 /// Safe to call on every use and from two requests at once: positions are
@@ -139,6 +182,7 @@ pub async fn add_strength<C: ConnectionTrait>(
     org: OrgId,
     text: &StrengthText,
 ) -> Result<Uuid, DbError> {
+    lock_framework(conn, org).await?;
     ensure_framework(conn, org, now).await?;
     if name_taken(conn, org, &text.name, None).await? {
         return Err(DbError::Conflict("strength name"));
@@ -186,6 +230,7 @@ pub async fn edit_strength<C: ConnectionTrait>(
     id: Uuid,
     text: &StrengthText,
 ) -> Result<(), DbError> {
+    lock_framework(conn, org).await?;
     let before = strength(conn, org, id).await?;
     if name_taken(conn, org, &text.name, Some(id)).await? {
         return Err(DbError::Conflict("strength name"));
@@ -223,6 +268,7 @@ pub async fn set_retired<C: ConnectionTrait>(
     id: Uuid,
     retired: bool,
 ) -> Result<bool, DbError> {
+    lock_framework(conn, org).await?;
     strength(conn, org, id).await?;
     let changed = strength::Entity::update_many()
         .col_expr(strength::Column::Retired, Expr::value(retired))
@@ -384,7 +430,7 @@ pub async fn save_levels<C: ConnectionTrait>(
     staff_id: Uuid,
     levels: &[(Uuid, u8)],
 ) -> Result<(), DbError> {
-    find(conn, org, staff_id).await?;
+    lock_staff(conn, org, staff_id).await?;
     let active: Vec<Uuid> = framework(conn, org).await?.iter().map(|s| s.id).collect();
     if levels.iter().any(|(id, _)| !active.contains(id))
         || levels
@@ -451,7 +497,7 @@ pub async fn add_qualification<C: ConnectionTrait>(
     staff_id: Uuid,
     q: &NewQualification,
 ) -> Result<Uuid, DbError> {
-    find(conn, org, staff_id).await?;
+    lock_staff(conn, org, staff_id).await?;
     let id = Uuid::new_v4();
     staff_qualification::Entity::insert(staff_qualification::ActiveModel {
         id: Set(id),
@@ -484,6 +530,7 @@ pub async fn remove_qualification<C: ConnectionTrait>(
     staff_id: Uuid,
     id: Uuid,
 ) -> Result<(), DbError> {
+    lock_staff(conn, org, staff_id).await?;
     let gone = staff_qualification::Entity::delete_many()
         .filter(staff_qualification::Column::Id.eq(id))
         .filter(staff_qualification::Column::StaffId.eq(staff_id))
@@ -521,7 +568,7 @@ pub async fn add_experience<C: ConnectionTrait>(
     staff_id: Uuid,
     e: &NewExperience,
 ) -> Result<Uuid, DbError> {
-    find(conn, org, staff_id).await?;
+    lock_staff(conn, org, staff_id).await?;
     let id = Uuid::new_v4();
     staff_experience::Entity::insert(staff_experience::ActiveModel {
         id: Set(id),
@@ -553,6 +600,7 @@ pub async fn remove_experience<C: ConnectionTrait>(
     staff_id: Uuid,
     id: Uuid,
 ) -> Result<(), DbError> {
+    lock_staff(conn, org, staff_id).await?;
     let gone = staff_experience::Entity::delete_many()
         .filter(staff_experience::Column::Id.eq(id))
         .filter(staff_experience::Column::StaffId.eq(staff_id))
@@ -620,7 +668,7 @@ pub async fn set_preferences<C: ConnectionTrait>(
     staff_id: Uuid,
     p: &Preferences,
 ) -> Result<(), DbError> {
-    find(conn, org, staff_id).await?;
+    lock_staff(conn, org, staff_id).await?;
     staff::Entity::update_many()
         .col_expr(
             staff::Column::WorkSites,
@@ -666,7 +714,7 @@ pub async fn set_contract<C: ConnectionTrait>(
     grade: Grade,
     weekly_minutes: u32,
 ) -> Result<(), DbError> {
-    find(conn, org, staff_id).await?;
+    lock_staff(conn, org, staff_id).await?;
     staff::Entity::update_many()
         .col_expr(staff::Column::Grade, Expr::value(i32::from(grade)))
         .col_expr(

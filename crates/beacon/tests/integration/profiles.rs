@@ -394,9 +394,10 @@ async fn two_submits_at_once_keep_one_level_per_strength(app: TestApp) -> TestAp
     high.push(("page".into(), "2".into()));
     let mut low = answers(&positions, "1", "1");
     low.push(("page".into(), "2".into()));
+    let (high, low) = (borrowed(&high), borrowed(&low));
     let (a, b) = tokio::join!(
-        staff.post("/talent/profile/assessment", &borrowed(&high)),
-        staff.post("/talent/profile/assessment", &borrowed(&low)),
+        staff.post("/talent/profile/assessment", &high),
+        staff.post("/talent/profile/assessment", &low),
     );
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(b.status, StatusCode::SEE_OTHER);
@@ -631,7 +632,7 @@ async fn hr_finds_staff_and_corrects_grade_and_hours(app: TestApp) -> TestApp {
     assert_eq!((after.grade, after.weekly_minutes), (9, 22 * 60 + 30));
     assert_eq!(actions(&app, "profile.contract").await, 1);
     let page = hr.get(&path).await;
-    assert_eq!(page.texts("#hours"), vec!["22.5 hours a week"]);
+    assert_eq!(page.texts("#profile-hours"), vec!["22.5 hours a week"]);
     app
 }
 
@@ -746,8 +747,8 @@ async fn someone_without_a_staff_record_is_told_hr_holds_records(app: TestApp) -
     app.db()
         .conn()
         .execute_unprepared(&format!(
-            "UPDATE staff SET person_id = NULL WHERE id = '{}'",
-            record.id
+            "UPDATE staff SET person_id = NULL WHERE employee_number = '{}'",
+            record.employee_number
         ))
         .await
         .unwrap();
