@@ -348,7 +348,7 @@ pub fn parse_hours(raw: &str) -> Option<u32> {
     };
     // Hundredths of an hour must be whole minutes (0.25 = 15, 0.5 = 30).
     let minutes_x100 = hundredths * 60;
-    if minutes_x100 % 100 != 0 {
+    if !minutes_x100.is_multiple_of(100) {
         return None;
     }
     let minutes = hours * 60 + minutes_x100 / 100;
