@@ -70,3 +70,7 @@ pub mod vacancy;
 pub mod vacancy_essential;
 pub mod vacancy_experience;
 pub mod vacancy_strength;
+
+// Vacancy reviews.
+pub mod freeze_exception;
+pub mod vacancy_event;
