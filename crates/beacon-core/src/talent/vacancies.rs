@@ -43,9 +43,10 @@ pub fn may_start_review(
     Ok(())
 }
 
-/// A manager raises a vacancy for a new role; it is reviewed like any other.
+/// A manager (or HR, for a manager) raises a vacancy for a new role; it is
+/// reviewed like any other.
 pub fn may_raise_new(roles: &[Role]) -> Result<(), Refusal> {
-    if has(roles, Role::Manager) {
+    if has(roles, Role::Manager) || has(roles, Role::Hr) {
         Ok(())
     } else {
         Err(Refusal::WrongRole)
@@ -740,6 +741,13 @@ mod tests {
             may_start_review(MANAGER, PostStatus::Vacant, true),
             Err(Refusal::WrongOrder)
         );
+    }
+
+    #[test]
+    fn managers_and_hr_raise_new_roles() {
+        assert_eq!(may_raise_new(MANAGER), Ok(()));
+        assert_eq!(may_raise_new(HR), Ok(()));
+        assert_eq!(may_raise_new(STAFF), Err(Refusal::WrongRole));
     }
 
     #[test]

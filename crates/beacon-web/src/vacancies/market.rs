@@ -222,7 +222,7 @@ pub async fn list(
         page: page_no,
         area: area.unwrap_or_default(),
         grade: grade.map(|g| g.to_string()).unwrap_or_default(),
-        may_raise: manager,
+        may_raise: manager || hr,
         today,
         notice: notice(visitor.lang, q.notice.as_deref()),
     })
