@@ -595,7 +595,9 @@ pub async fn approve<C: ConnectionTrait>(
     id: Uuid,
     approval: &Approval,
 ) -> Result<bool, DbError> {
-    let v = vacancy(conn, org, id).await?;
+    // The conditional update comes first: it takes the write lock (SQLite
+    // cannot upgrade a read to a write under a concurrent writer) and decides
+    // which of two approvals wins.
     let moved = vacancy::Entity::update_many()
         .col_expr(vacancy::Column::Status, Expr::value(approval.vacancy.key()))
         .col_expr(vacancy::Column::PoolUntil, Expr::value(approval.pool_until))
@@ -615,6 +617,7 @@ pub async fn approve<C: ConnectionTrait>(
     if !moved {
         return Ok(false);
     }
+    let v = vacancy(conn, org, id).await?;
     if let (Some(status), Some(post_id)) = (approval.post, v.post_id) {
         post::Entity::update_many()
             .col_expr(post::Column::Status, Expr::value(status.key()))
@@ -631,7 +634,7 @@ pub async fn approve<C: ConnectionTrait>(
         actor,
         Change::new("vacancy.approve", "vacancy", id)
             .in_org(org)
-            .before(serde_json::json!({ "status": v.status }))
+            .before(serde_json::json!({ "status": VacancyStatus::InReview.key() }))
             .after(serde_json::json!({
                 "status": approval.vacancy.key(),
                 "post_status": approval.post.map(PostStatus::key),
@@ -653,7 +656,6 @@ pub async fn send_back<C: ConnectionTrait>(
     to: VacancyStatus,
     reason: &str,
 ) -> Result<bool, DbError> {
-    vacancy(conn, org, id).await?;
     let moved = vacancy::Entity::update_many()
         .col_expr(vacancy::Column::Status, Expr::value(to.key()))
         .col_expr(vacancy::Column::UpdatedAt, Expr::value(now))

@@ -1,7 +1,7 @@
 //! The vacancy review: the manager decides what happens to a vacant post
 //! (replace, reorganise or delete, with a reason); HR approves it or sends it
 //! back. The order and the roles are the core's rules (PROMISES.md 6).
-use super::{decision_label, is_hr, moved_on, own, refusal, today, vacancy_status};
+use super::{decision_label, moved_on, own, refusal, today, vacancy_status};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors};
@@ -286,21 +286,6 @@ async fn render_approve(
     Ok(response)
 }
 
-/// The vacancy, if it waits for this HR officer's decision.
-async fn awaiting(
-    state: &AppState,
-    tenant: &Tenant,
-    raw: &str,
-) -> Result<vacancy::Model, AppError> {
-    let seen = own(state, tenant, raw).await?;
-    let status = vacancy_status(&seen.vacancy)?;
-    if !is_hr(tenant) {
-        return Err(AppError::Forbidden);
-    }
-    rules::send_back(&tenant.roles, status).map_err(refusal)?;
-    Ok(seen.vacancy)
-}
-
 pub async fn approve_page(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -309,10 +294,14 @@ pub async fn approve_page(
 ) -> Result<Response, AppError> {
     let seen = own(&state, &tenant, &id).await?;
     let status = vacancy_status(&seen.vacancy)?;
-    if rules::send_back(&tenant.roles, status) == Err(rules::Refusal::WrongOrder) {
-        return moved_on(&visitor, &format!("/vacancies/{}", seen.vacancy.id));
+    match rules::send_back(&tenant.roles, status) {
+        Ok(_) => {}
+        Err(rules::Refusal::WrongOrder) => {
+            return moved_on(&visitor, &format!("/vacancies/{}", seen.vacancy.id));
+        }
+        Err(r) => return Err(refusal(r)),
     }
-    let vacancy = awaiting(&state, &tenant, &id).await?;
+    let vacancy = seen.vacancy;
     let errors = FormErrors::new(visitor.lang);
     render_approve(
         &state,
@@ -332,12 +321,18 @@ pub async fn decide(
     Path(id): Path<String>,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response, AppError> {
+    // One read: what HR decides on is what they saw. A decision that lost
+    // a race is found by the conditional update below.
     let seen = own(&state, &tenant, &id).await?;
     let status = vacancy_status(&seen.vacancy)?;
-    if rules::send_back(&tenant.roles, status) == Err(rules::Refusal::WrongOrder) {
-        return moved_on(&visitor, &format!("/vacancies/{}", seen.vacancy.id));
+    match rules::send_back(&tenant.roles, status) {
+        Ok(_) => {}
+        Err(rules::Refusal::WrongOrder) => {
+            return moved_on(&visitor, &format!("/vacancies/{}", seen.vacancy.id));
+        }
+        Err(r) => return Err(refusal(r)),
     }
-    let vacancy = awaiting(&state, &tenant, &id).await?;
+    let vacancy = seen.vacancy;
     let mut errors = FormErrors::new(visitor.lang);
     let outcome = form.outcome.as_str();
     if outcome != "approve" && outcome != "send_back" {
@@ -364,9 +359,11 @@ pub async fn decide(
     }
     let now = state.clock.now();
     let actor = tenant.who.actor();
+    // Read before the transaction: its first statement must be the write
+    // that decides a race (SQLite cannot upgrade a read under a writer).
+    let settings = talent_settings::get(state.db.conn(), tenant.org).await?;
     let txn = state.db.conn().begin().await?;
     let (moved, notice) = if outcome == "approve" {
-        let settings = talent_settings::get(&txn, tenant.org).await?;
         let decision = vacancy
             .review_decision
             .as_deref()
