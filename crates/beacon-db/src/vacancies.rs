@@ -995,12 +995,15 @@ pub struct StaffJob {
     pub site: Option<String>,
 }
 
+/// id, job title, grade, weekly minutes, service area, site.
+type StaffJobRow = (Uuid, String, i32, i32, Option<String>, Option<String>);
+
 /// Every current staff record's job, for making one post each.
 pub async fn staff_jobs<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
 ) -> Result<Vec<StaffJob>, DbError> {
-    let rows: Vec<(Uuid, String, i32, i32, Option<String>, Option<String>)> = staff::Entity::find()
+    let rows: Vec<StaffJobRow> = staff::Entity::find()
         .select_only()
         .column(staff::Column::Id)
         .column(staff::Column::JobTitle)

@@ -20,7 +20,7 @@ use time::{Duration, OffsetDateTime};
 /// What a demo post costs a year: a simple pay scale by grade, pro rata to
 /// hours, with 30% on-costs. In pence.
 fn annual_cost(grade: i32, weekly_minutes: i32) -> i64 {
-    let full_time_pay = 21_000_00 + i64::from(grade.clamp(1, 20) - 1) * 2_400_00;
+    let full_time_pay = 2_100_000 + i64::from(grade.clamp(1, 20) - 1) * 240_000;
     let pro_rata = full_time_pay * i64::from(weekly_minutes) / (37 * 60);
     pro_rata * 13 / 10
 }
