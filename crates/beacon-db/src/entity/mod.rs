@@ -71,6 +71,10 @@ pub mod vacancy_essential;
 pub mod vacancy_experience;
 pub mod vacancy_strength;
 
+// Vacancy reviews.
+pub mod freeze_exception;
+pub mod vacancy_event;
+
 // Redeployment.
 pub mod assignment;
 pub mod trial_outcome;
