@@ -42,7 +42,10 @@ both_databases!(
 
 const MANAGER: &str = "manager@northmere.example";
 const HR: &str = "hr@northmere.example";
-const STAFF: &str = "staff@northmere.example";
+/// An employee outside the talent pool.
+const STAFF: &str = "panel@northmere.example";
+/// The demo puts its staff account in the talent pool.
+const IN_POOL: &str = "staff@northmere.example";
 const LEAD: &str = "innovation-lead@northmere.example";
 const PARTNER_STAFF: &str = "staff@askevale.example";
 const PARTNER_MANAGER: &str = "manager@askevale.example";
@@ -144,36 +147,15 @@ async fn actions(app: &TestApp, action: &str, vacancy: Uuid) -> usize {
         .count()
 }
 
-/// A staff record for the person with the email, in the talent pool.
-async fn put_in_pool(app: &TestApp, email: &str) {
+/// The person with the email has an active stay in the talent pool.
+async fn assert_in_pool(app: &TestApp, email: &str) {
     let org = org_id(app, "northmere").await;
     let person = person_id(app, email).await;
-    let staff = Uuid::new_v4();
-    let conn = app.db().conn();
-    conn.execute_unprepared(&format!(
-        "INSERT INTO staff (id, organisation_id, employee_number, person_id, name, job_title, \
-         grade, weekly_minutes, work_sites, preferred_areas, willing_to_trial, created_at, updated_at) \
-         SELECT {}, {}, 'T-{}', {}, 'Pool Member', 'Officer', 5, 2220, '', '', 1 = 1, created_at, \
-         created_at FROM people WHERE id = {}",
-        sql_uuid(app, staff),
-        sql_uuid(app, org.uuid()),
-        staff.simple(),
-        sql_uuid(app, person.uuid()),
-        sql_uuid(app, person.uuid()),
-    ))
-    .await
-    .unwrap();
-    conn.execute_unprepared(&format!(
-        "INSERT INTO pool_members (id, organisation_id, staff_id, tier, status, entered_on, reason, \
-         shared, created_at, updated_at) SELECT {}, {}, {}, 'role_removed', 'active', '2026-01-05', \
-         'Service redesigned', 1 = 0, created_at, created_at FROM people WHERE id = {}",
-        sql_uuid(app, Uuid::new_v4()),
-        sql_uuid(app, org.uuid()),
-        sql_uuid(app, staff),
-        sql_uuid(app, person.uuid()),
-    ))
-    .await
-    .unwrap();
+    let stay = beacon_db::pool::stay_of_person(app.db().conn(), org, person)
+        .await
+        .unwrap()
+        .expect("the demo puts this person in the pool");
+    assert_eq!(stay.stay.status, "active");
 }
 
 async fn a_replacement_is_approved_and_held_for_the_pool(app: TestApp) -> TestApp {
@@ -488,8 +470,8 @@ async fn bad_input_gets_an_error_summary_and_changes_nothing(app: TestApp) -> Te
 
 async fn the_pool_sees_a_frozen_vacancy_first_and_everyone_after(app: TestApp) -> TestApp {
     let vacancy = frozen_vacancy(&app, "P-5001").await;
-    put_in_pool(&app, STAFF).await;
-    let pool = app.signed_in(STAFF).await;
+    assert_in_pool(&app, IN_POOL).await;
+    let pool = app.signed_in(IN_POOL).await;
     let page = pool.get(&format!("/vacancies/{vacancy}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -891,15 +873,15 @@ async fn a_new_role_is_raised_with_its_requirements(app: TestApp) -> TestApp {
 async fn no_page_shows_pool_standing_or_says_at_risk(app: TestApp) -> TestApp {
     let post = add_post(&app, "P-9501").await;
     let vacancy = frozen_vacancy(&app, "P-9502").await;
-    put_in_pool(&app, STAFF).await;
-    for email in [MANAGER, HR, STAFF] {
+    assert_in_pool(&app, IN_POOL).await;
+    for email in [MANAGER, HR, IN_POOL] {
         let b = app.signed_in(email).await;
         let mut pages = vec![
             "/vacancies".to_owned(),
             "/vacancies?view=reviews".to_owned(),
             format!("/vacancies/{vacancy}"),
         ];
-        if email != STAFF {
+        if email != IN_POOL {
             pages.extend([
                 "/posts".to_owned(),
                 format!("/posts/{post}"),
