@@ -622,8 +622,10 @@ pub struct Choice {
 }
 
 /// Invites every chosen pair, each to be taken forward by the person who
-/// raised the vacancy; the first refusal (a pair already invited, another
-/// organisation's record) is returned and the caller rolls back.
+/// raised the vacancy, and tells each person by email with the notice
+/// `tell(their name, the vacancy's title)` gives; the first refusal (a pair
+/// already invited, another organisation's record) is returned and the
+/// caller rolls back.
 pub async fn invite_all<C: ConnectionTrait>(
     conn: &C,
     now: Timestamp,
@@ -631,13 +633,19 @@ pub async fn invite_all<C: ConnectionTrait>(
     actor: &Actor,
     org: OrgId,
     choices: &[Choice],
+    tell: impl Fn(&str, &str) -> journey::Notice,
 ) -> Result<Vec<Uuid>, DbError> {
     let mut made = Vec::with_capacity(choices.len());
     for c in choices {
         let v = vacancy(conn, org, c.vacancy)
             .await?
             .ok_or(DbError::NotFound)?;
-        let id = journey::invite(
+        let person = staff::Entity::find_by_id(c.staff)
+            .filter(staff::Column::OrganisationId.eq(org.uuid()))
+            .one(conn)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        let id = journey::invite_and_tell(
             conn,
             now,
             today,
@@ -649,6 +657,7 @@ pub async fn invite_all<C: ConnectionTrait>(
                 owner: PersonId::from_uuid(v.raised_by),
                 interview_guaranteed: c.interview_guaranteed,
             },
+            &tell(&person.name, &v.title),
         )
         .await?;
         made.push(id);

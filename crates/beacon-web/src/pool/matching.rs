@@ -281,7 +281,17 @@ pub async fn invite(
         interview_guaranteed: s.explained.guaranteed_interview,
     };
     let txn = state.db.conn().begin().await?;
-    match pool::invite_all(&txn, now, today, &tenant.who.actor(), tenant.org, &[choice]).await {
+    match pool::invite_all(
+        &txn,
+        now,
+        today,
+        &tenant.who.actor(),
+        tenant.org,
+        &[choice],
+        invitation_email(&state, visitor.lang),
+    )
+    .await
+    {
         Ok(_) => {
             txn.commit().await?;
             Ok(Redirect::to(&format!(
@@ -656,7 +666,17 @@ pub async fn invite_proposal(
         }
     }
     let txn = state.db.conn().begin().await?;
-    match pool::invite_all(&txn, now, today, &tenant.who.actor(), tenant.org, &choices).await {
+    match pool::invite_all(
+        &txn,
+        now,
+        today,
+        &tenant.who.actor(),
+        tenant.org,
+        &choices,
+        invitation_email(&state, visitor.lang),
+    )
+    .await
+    {
         Ok(_) => {
             txn.commit().await?;
             Ok(Redirect::to("/talent/matching?notice=pool_proposal_invited").into_response())
@@ -675,5 +695,29 @@ pub async fn invite_proposal(
             .await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The email telling a person they have been invited to a vacancy; the same
+/// words the journey uses for its later steps.
+fn invitation_email(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+) -> impl Fn(&str, &str) -> beacon_db::journey::Notice {
+    let link = format!("{}/talent/journey", state.config.public_url);
+    move |name: &str, vacancy: &str| beacon_db::journey::Notice {
+        subject: crate::i18n::tf(
+            lang,
+            "journey.email.subject",
+            &[
+                ("vacancy", vacancy),
+                ("step", lang.t("journey.step.invited")),
+            ],
+        ),
+        body: crate::i18n::tf(
+            lang,
+            "journey.email.invited",
+            &[("name", name), ("vacancy", vacancy), ("link", &link)],
+        ),
     }
 }

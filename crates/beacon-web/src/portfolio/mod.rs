@@ -4,8 +4,8 @@
 //! realised savings and social value; and funding used from the challenges'
 //! pots. Every chart has its figures in a table beside it, and the ideas can
 //! be downloaded as CSV. Hidden and merged ideas are never counted.
-mod chart;
-mod csv;
+pub(crate) mod chart;
+pub(crate) mod csv;
 
 use crate::app::AppState;
 use crate::error::AppError;

@@ -238,6 +238,11 @@ struct VacancyPage {
     history: Vec<HistoryLine>,
     exceptions: Vec<freeze_exception::Model>,
     raised_by: Option<String>,
+    /// Who is on the way into this vacancy: name, step and date only, for
+    /// HR and the vacancy's manager (PROMISES.md 4).
+    journeys: Vec<beacon_db::journey::Row>,
+    /// HR may rank the talent pool against it.
+    may_match: bool,
     may_edit: bool,
     may_approve: bool,
     may_ask_exception: bool,
@@ -318,6 +323,14 @@ impl VacancyPage {
         format_date(self.shell.lang, at.date())
     }
 
+    fn when_date(&self, on: &time::Date) -> String {
+        format_date(self.shell.lang, *on)
+    }
+
+    fn step_label(&self, step: &beacon_core::talent::JourneyStep) -> &'static str {
+        self.shell.t(&format!("journey.step.{}", step.key()))
+    }
+
     fn exception_status(&self, key: &str) -> &'static str {
         match ExceptionStatus::parse(key) {
             Some(s) => self
@@ -341,15 +354,17 @@ pub async fn show(
     let org = beacon_core::OrgId::from_uuid(seen.vacancy.organisation_id);
     let requirements = vacancies::requirements(conn, org, seen.vacancy.id).await?;
     let manages = seen.viewer.same_org && (seen.viewer.hr || seen.viewer.raised_it);
-    let (history, exceptions, raised_by) = if manages {
+    let (history, exceptions, raised_by, journeys) = if manages {
         (
             vacancies::history(conn, tenant.org, seen.vacancy.id).await?,
             vacancies::exceptions(conn, tenant.org, seen.vacancy.id).await?,
             vacancies::person_name(conn, seen.vacancy.raised_by).await?,
+            beacon_db::journey::for_vacancy(conn, tenant.org, seen.vacancy.id).await?,
         )
     } else {
-        (Vec::new(), Vec::new(), None)
+        (Vec::new(), Vec::new(), None, Vec::new())
     };
+    let may_match = seen.viewer.same_org && seen.viewer.hr;
     let status = super::vacancy_status(&seen.vacancy)?;
     let pending = exceptions
         .iter()
@@ -380,6 +395,8 @@ pub async fn show(
         history,
         exceptions,
         raised_by,
+        journeys,
+        may_match,
         may_edit,
         may_approve,
         may_ask_exception,

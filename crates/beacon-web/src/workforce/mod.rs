@@ -5,14 +5,8 @@ mod import;
 mod settings;
 pub mod upload;
 
-// The portfolio's SVG bar chart and safe CSV writer, shared as files so the
-// two features keep one implementation (until the portfolio exports them).
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../portfolio/chart.rs"]
-mod chart;
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../portfolio/csv.rs"]
-mod csv;
+// The portfolio's SVG bar chart and safe CSV writer: one implementation.
+use crate::portfolio::{chart, csv};
 
 use crate::routes::{Access, Route, route};
 use axum::http::Method;
