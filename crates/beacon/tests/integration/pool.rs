@@ -278,6 +278,18 @@ fn no_at_risk(body: &str) {
 /// weak), Bob (role removed, strong), Cat (voluntary, strongest), Dan (no
 /// licence). Returns the vacancy and the strength names.
 async fn ranked_setup(app: &TestApp) -> (Uuid, [Uuid; 4]) {
+    // Only this test's four people are in the pool: the demo's own members
+    // (and their journeys, which go with them) would crowd the short list of
+    // those who miss a requirement.
+    let org = org_id(app, "northmere").await;
+    app.db()
+        .conn()
+        .execute_unprepared(&format!(
+            "DELETE FROM pool_members WHERE organisation_id = {}",
+            sql_uuid(app, org.uuid())
+        ))
+        .await
+        .unwrap();
     let s = strengths(app, "northmere", &["Testing Grit", "Testing Care"]).await;
     let v = vacancy(
         app,

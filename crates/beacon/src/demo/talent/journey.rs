@@ -128,7 +128,12 @@ pub async fn seed(
         busy.insert(own.id);
     }
     let mut filled = BTreeSet::new();
-    let wanted = journeys_for(scale, council.index);
+    // Leave people free for the redeployment team's assignments.
+    let wanted = journeys_for(scale, council.index).min(
+        stays
+            .len()
+            .saturating_sub(assignments_for(scale, council.index) + 1),
+    );
     let mut made = 0;
     for stay in &stays {
         if made >= wanted {

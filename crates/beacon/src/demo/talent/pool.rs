@@ -12,8 +12,15 @@ use beacon_db::DatabaseTransaction;
 use beacon_db::pool::{self, LoadedStay};
 use time::{Duration, OffsetDateTime};
 
-/// One in this many staff is in the pool.
-const ONE_IN: usize = 33;
+/// One in this many staff is in the pool: about 3 % of a full-size council;
+/// more of the small test councils, so every kind of stay and journey has
+/// people to show it.
+const fn one_in(scale: Scale) -> usize {
+    match scale {
+        Scale::Full => 33,
+        Scale::Small => 8,
+    }
+}
 
 /// Reasons HR gives, in its own words.
 const REASONS: [&str; 6] = [
@@ -29,7 +36,7 @@ pub async fn seed(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,
     council: &DemoOrg,
-    _scale: Scale,
+    scale: Scale,
 ) -> anyhow::Result<()> {
     let rows = pool::current_staff(txn, council.org).await?;
     if rows.is_empty() {
@@ -48,7 +55,7 @@ pub async fn seed(
     for (i, (id, person)) in rows.iter().enumerate() {
         let is_demo_staff = person.is_some() && *person == demo_staff;
         let other = person.is_some_and(|p| other_accounts.contains(&p));
-        if is_demo_staff || (!other && i % ONE_IN == council.index % ONE_IN) {
+        if is_demo_staff || (!other && i % one_in(scale) == council.index % one_in(scale)) {
             chosen.push(*id);
         }
     }
