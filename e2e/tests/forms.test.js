@@ -128,10 +128,10 @@ describe('change password', () => {
     await expectErrorSummary(page, { fields: ['confirm_password'] });
     assert.equal(await page.getByLabel('Current password').inputValue(), '', 'passwords are never sent back');
     // Nothing changed: still signed in, and the old password signs in again.
-    assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Your account']);
+    assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Practice exchange', 'Jobs', 'Your profile', 'Your account']);
     await signOut(page);
     await signIn(page, me.email, me.password);
-    assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Your account']);
+    assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Practice exchange', 'Jobs', 'Your profile', 'Your account']);
   }));
 });
 

@@ -127,7 +127,7 @@ test('an admin invites a new manager, who accepts and is signed in to the counci
       await submit(invitee, new URL(link).pathname);
       assert.equal(new URL(invitee.url()).pathname, '/');
       assert.equal((await invitee.locator('.govuk-generic-header__homepage-link').innerText()).trim(), COUNCIL);
-      assert.deepEqual(await navLinks(invitee), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Your account']);
+      assert.deepEqual(await navLinks(invitee), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Practice exchange', 'Jobs', 'Your profile', 'Your account']);
       assert.equal((await invitee.locator('main h1').innerText()).trim(), `Welcome, ${NAME}`);
       const organisations = await tableRows(invitee);
       assert.deepEqual(organisations.map((r) => [r[0], r[1]]), [[COUNCIL, 'Manager']]);
@@ -144,7 +144,7 @@ test('an admin invites a new manager, who accepts and is signed in to the counci
       await signOut(invitee);
       assert.deepEqual(await navLinks(invitee), ['Sign in']);
       await signIn(invitee, INVITEE, PASSWORD);
-      assert.deepEqual(await navLinks(invitee), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Your account']);
+      assert.deepEqual(await navLinks(invitee), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Practice exchange', 'Jobs', 'Your profile', 'Your account']);
     });
 
     let personId;

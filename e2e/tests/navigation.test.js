@@ -18,7 +18,7 @@ after(async () => {
   await server?.stop();
 });
 
-// Every member of a council has the pipeline's pages; employees the jobs
+// Every member of a council has the pipeline's pages and the practice exchange; employees the jobs
 // market; the portfolio is for the roles that steer it, administration for admins.
 const LABELS = {
   en: {
@@ -26,6 +26,7 @@ const LABELS = {
     '/challenges': 'Challenges',
     '/ideas': 'Ideas',
     '/sessions': 'Sessions',
+    '/exchange': 'Practice exchange',
     '/vacancies': 'Jobs',
     '/talent/profile': 'Your profile',
     '/talent': 'Talent pool',
@@ -40,6 +41,7 @@ const LABELS = {
     '/challenges': 'Heriau',
     '/ideas': 'Syniadau',
     '/sessions': 'Sesiynau',
+    '/exchange': 'Cyfnewid arfer',
     '/vacancies': 'Swyddi',
     '/talent/profile': 'Eich proffil',
     '/talent': 'Cronfa dalent',
@@ -54,8 +56,8 @@ const LABELS = {
 const SIGNED_OUT = { en: ['Sign in'], cy: ['Mewngofnodi'] };
 
 function hrefsFor(role) {
-  if (role === 'sector_admin') return ['/', '/sector', '/account'];
-  const hrefs = ['/', '/challenges', '/ideas', '/sessions'];
+  if (role === 'sector_admin') return ['/', '/exchange', '/sector', '/account'];
+  const hrefs = ['/', '/challenges', '/ideas', '/sessions', '/exchange'];
   // Employees have the jobs market and their profile; HR runs the pool.
   if (!['resident', 'councillor', 'partner'].includes(role)) hrefs.push('/vacancies', '/talent/profile');
   if (role === 'hr') hrefs.push('/talent');

@@ -41,7 +41,7 @@ test('without JavaScript a person signs in, switches language, and signs out', a
     await t.test('signs in and comes back to the page asked for', async () => {
       await signIn(page, admin.email, admin.password, '/admin/people');
       assert.equal(new URL(page.url()).pathname, '/admin/people');
-      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Administration', 'Your account']);
+      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Practice exchange', 'Jobs', 'Your profile', 'Administration', 'Your account']);
       assert.equal((await page.locator('.govuk-generic-header__homepage-link').innerText()).trim(), 'Eastbrook City Council');
     });
 
@@ -55,7 +55,7 @@ test('without JavaScript a person signs in, switches language, and signs out', a
       assert.equal(await page.locator('html').getAttribute('lang'), 'cy');
       await switchLanguage(page, 'en');
       assert.equal(new URL(page.url()).pathname, '/account');
-      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Jobs', 'Your profile', 'Administration', 'Your account']);
+      assert.deepEqual(await navLinks(page), ['Home', 'Challenges', 'Ideas', 'Sessions', 'Practice exchange', 'Jobs', 'Your profile', 'Administration', 'Your account']);
     });
 
     await t.test('changes an admin form without JavaScript', async () => {

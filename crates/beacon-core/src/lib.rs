@@ -6,6 +6,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod account;
+pub mod exchange;
 pub mod ids;
 pub mod organisation;
 pub mod permission;

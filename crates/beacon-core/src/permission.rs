@@ -35,6 +35,9 @@ pub enum Capability {
     /// Use the internal jobs market as an employee: keep a strengths profile,
     /// see open vacancies and, in the pool, matched opportunities.
     UseJobsMarket,
+    /// Write the organisation's case studies for the practice exchange,
+    /// publish them, answer questions about them and host visits.
+    PublishCases,
 }
 
 impl Capability {
@@ -50,6 +53,7 @@ impl Capability {
             Capability::ViewPortfolio => &[Role::InnovationLead, Role::Panel, Role::Councillor],
             Capability::Facilitate => &[Role::InnovationLead, Role::Manager],
             Capability::RunTalentPool => &[Role::Hr],
+            Capability::PublishCases => &[Role::InnovationLead],
             Capability::ManageVacancies => &[Role::Manager, Role::Hr],
             Capability::UseJobsMarket => &[
                 Role::Staff,

@@ -12,6 +12,7 @@ pub mod audit;
 mod connect;
 pub mod entity;
 mod error;
+pub mod exchange;
 pub mod migration;
 pub mod organisations;
 pub mod outbox;

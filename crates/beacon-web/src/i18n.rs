@@ -87,12 +87,17 @@ macro_rules! sources {
             include_str!(concat!("../locales/", $lang, "/pool.toml")),
             include_str!(concat!("../locales/", $lang, "/journey.toml")),
             include_str!(concat!("../locales/", $lang, "/workforce.toml")),
+            include_str!(concat!("../locales/", $lang, "/exchange_cases.toml")),
+            include_str!(concat!("../locales/", $lang, "/exchange_search.toml")),
+            include_str!(concat!("../locales/", $lang, "/exchange_spread.toml")),
+            include_str!(concat!("../locales/", $lang, "/exchange_visits.toml")),
+            include_str!(concat!("../locales/", $lang, "/exchange_federation.toml")),
         ]
     };
 }
 
-const EN_SOURCES: [&str; 13] = sources!("en");
-const CY_SOURCES: [&str; 13] = sources!("cy");
+const EN_SOURCES: [&str; 18] = sources!("en");
+const CY_SOURCES: [&str; 18] = sources!("cy");
 
 fn load_all(sources: &[&str]) -> Catalogue {
     let mut out = Catalogue::new();

@@ -48,6 +48,9 @@ mod profiles;
 mod vacancies;
 mod workforce;
 
+// The practice exchange (DESIGN.md §3.3).
+mod exchange;
+
 pub use app::{AppState, build_router, serve};
 pub use clock::Clock;
 pub use config::{Config, SmtpConfig};

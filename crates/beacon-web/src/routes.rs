@@ -101,6 +101,7 @@ pub fn all() -> Vec<Route> {
     routes.extend(crate::pool::routes());
     routes.extend(crate::journey::routes());
     routes.extend(crate::workforce::routes());
+    routes.extend(crate::exchange::routes());
     routes
 }
 

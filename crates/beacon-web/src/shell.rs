@@ -126,6 +126,8 @@ fn navigation(visitor: &Visitor, path: &str) -> Vec<NavItem> {
         add("/ideas", "nav.ideas");
         add("/sessions", "nav.sessions");
     }
+    // Any signed-in person reads what is shared with them.
+    add("/exchange", "nav.exchange");
     if standing.can(Capability::UseJobsMarket) {
         add("/vacancies", "nav.vacancies");
         add("/talent/profile", "nav.profile");

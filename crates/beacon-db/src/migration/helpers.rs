@@ -28,3 +28,14 @@ pub fn index(table: &'static str, columns: &[&'static str], unique: bool) -> Ind
     }
     stmt.to_owned()
 }
+
+/// A foreign key to the person who made a row, cleared (not cascaded) when
+/// the person is erased, so the record outlives its author.
+pub fn made_by(table: &'static str, column: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to("people", "id")
+        .on_delete(ForeignKeyAction::SetNull)
+        .to_owned()
+}

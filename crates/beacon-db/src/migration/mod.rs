@@ -13,6 +13,11 @@ mod m20261123_000006_sessions;
 mod m20261123_000010_talent;
 mod m20261123_000011_vacancy_reviews;
 mod m20261123_000012_redeployment;
+mod m20261124_000001_exchange;
+mod m20261124_000002_exchange_search;
+mod m20261124_000003_exchange_spread;
+mod m20261124_000004_exchange_visits;
+mod m20261124_000005_exchange_federation;
 
 pub struct Migrator;
 
@@ -30,6 +35,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_talent::Migration),
             Box::new(m20261123_000011_vacancy_reviews::Migration),
             Box::new(m20261123_000012_redeployment::Migration),
+            Box::new(m20261124_000001_exchange::Migration),
+            Box::new(m20261124_000002_exchange_search::Migration),
+            Box::new(m20261124_000003_exchange_spread::Migration),
+            Box::new(m20261124_000004_exchange_visits::Migration),
+            Box::new(m20261124_000005_exchange_federation::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Demo data: three fictional councils (two of them in a partnership), a
 //! sector administrator, an account for every role in each council, and each
 //! council's innovation pipeline (`pipeline`) and workforce (`talent`).
+mod exchange;
 mod pipeline;
 mod talent;
 
@@ -138,6 +139,7 @@ pub async fn seed_with(
     let hash = beacon_web::password::hash(DEMO_PASSWORD.to_owned()).await?;
     let mut accounts = Vec::new();
     let mut org_ids = Vec::new();
+    let mut demo_orgs = Vec::new();
     for (i, council) in COUNCILS.iter().enumerate() {
         let name = OrgName::parse(council.name).map_err(|e| anyhow::anyhow!("{e}"))?;
         let slug = Slug::parse(council.slug).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -179,6 +181,7 @@ pub async fn seed_with(
         pipeline::seed(&txn, now, &demo_org).await?;
         talent::seed(&txn, now, &demo_org, scale).await?;
         txn.commit().await?;
+        demo_orgs.push(demo_org);
     }
     let partnership = PartnershipName::parse(PARTNERSHIP).map_err(|e| anyhow::anyhow!("{e}"))?;
     organisations::create_partnership(db.conn(), &actor, now, &partnership, &org_ids[..2]).await?;
@@ -186,7 +189,7 @@ pub async fn seed_with(
     let txn = db.conn().begin().await?;
     let email = Email::parse(SECTOR_ADMIN_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;
     let name = DisplayName::parse("Morwenna Sector").map_err(|e| anyhow::anyhow!("{e}"))?;
-    people::create(
+    let moderator = people::create(
         &txn,
         &actor,
         now,
@@ -199,6 +202,8 @@ pub async fn seed_with(
     )
     .await?;
     txn.commit().await?;
+    // The exchange comes last: partners-level cases need the partnership.
+    exchange::seed(db, now, &demo_orgs, &moderator, scale).await?;
     accounts.push(DemoAccount {
         council: "(sector)".to_owned(),
         role: "sector_admin".to_owned(),

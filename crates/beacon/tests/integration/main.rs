@@ -28,3 +28,10 @@ mod pool;
 mod profiles;
 mod vacancies;
 mod workforce;
+
+// The practice exchange.
+mod exchange_cases;
+mod exchange_federation;
+mod exchange_search;
+mod exchange_spread;
+mod exchange_visits;

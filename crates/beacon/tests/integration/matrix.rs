@@ -50,7 +50,12 @@ fn expected_access(method: &Method, path: &str) -> Option<Access> {
                 .or_else(|| crate::vacancies::access(m, p))
                 .or_else(|| crate::pool::access(m, p))
                 .or_else(|| crate::journey::access(m, p))
-                .or_else(|| crate::workforce::access(m, p));
+                .or_else(|| crate::workforce::access(m, p))
+                .or_else(|| crate::exchange_cases::access(m, p))
+                .or_else(|| crate::exchange_search::access(m, p))
+                .or_else(|| crate::exchange_spread::access(m, p))
+                .or_else(|| crate::exchange_visits::access(m, p))
+                .or_else(|| crate::exchange_federation::access(m, p));
         }
     })
 }

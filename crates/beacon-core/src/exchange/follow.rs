@@ -1,0 +1,1 @@
+//! Following service areas, councils and tags, and what a digest holds.
