@@ -57,6 +57,15 @@ async function checkWelsh(page, label) {
   await switchLanguage(page, 'en');
 }
 
+/** Submits a form and expects the page after it, saying what went wrong if not. */
+async function send(page, action) {
+  const status = await submit(page, action);
+  if (status !== 200) {
+    const problems = await page.locator('.govuk-error-summary, main').first().innerText().catch(() => '');
+    assert.fail(`${action} answered ${status}: ${problems.slice(0, 600)}`);
+  }
+}
+
 /** A success banner saying `text`. */
 async function banner(page, text) {
   await page.locator('.govuk-notification-banner', { hasText: text }).waitFor();
@@ -81,29 +90,62 @@ async function headlines(page) {
   return out;
 }
 
+/** The names of the people in the pool now (looking for a role or on trial). */
+async function poolNames(page) {
+  const names = new Set();
+  for (const status of ['active', 'on_trial']) {
+    let next = `/talent?status=${status}`;
+    while (next) {
+      assert.equal(await open(page, next), 200);
+      for (const n of await page.locator('main table tbody tr td:first-child a').allInnerTexts()) {
+        names.add(n.trim());
+      }
+      const link = page.locator('.govuk-pagination__next a');
+      next = (await link.count()) > 0 ? await link.getAttribute('href') : null;
+    }
+  }
+  return names;
+}
+
+/** The first filled post, page by page, whose holder is not in `pool`. */
+async function filledPostOutside(page, pool) {
+  let next = '/posts?status=filled';
+  while (next) {
+    assert.equal(await open(page, next), 200);
+    const rows = page.locator('main table tbody tr');
+    for (let i = 0; i < await rows.count(); i += 1) {
+      const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((t) => t.trim());
+      if (cells[2] && !pool.has(cells[2])) {
+        return { reference: cells[0], holder: cells[2], cost: cells[cells.length - 1] };
+      }
+    }
+    const link = page.locator('.govuk-pagination__next a');
+    next = (await link.count()) > 0 ? await link.getAttribute('href') : null;
+  }
+  return assert.fail('the demo has a filled post whose holder is not in the pool');
+}
+
 const PLACEMENTS = 'Placements from the pool';
 const SAVINGS = 'Annual savings from deleted posts';
 
 test('from a deleted post to a placement after a trial', async () => {
   const stamp = Date.now().toString(36).toUpperCase();
 
-  // Where the analytics stand before.
+  // Where the analytics stand before, and who is in the pool.
   const start = await as('hr', async (page) => {
     const figures = await headlines(page);
     await check(page, 'analytics before');
-    return { placements: Number(figures[PLACEMENTS]), savings: pence(figures[SAVINGS]) };
+    const pool = await poolNames(page);
+    await check(page, 'the pool');
+    assert.ok(pool.size > 0, 'the demo has a pool');
+    return { placements: Number(figures[PLACEMENTS]), savings: pence(figures[SAVINGS]), pool };
   });
 
   // The manager finds a filled post and its holder, searches for it by the
   // holder's name and by its reference, reviews it and deletes it.
   const deleted = await as('manager', async (page) => {
-    assert.equal(await open(page, '/posts?status=filled'), 200);
+    const { reference, holder, cost } = await filledPostOutside(page, start.pool);
     await check(page, 'filled posts');
-    const row = page.locator('main table tbody tr').filter({ has: page.locator('td:nth-child(3):not(:empty)') }).first();
-    const cells = (await row.locator('td').allInnerTexts()).map((t) => t.trim());
-    const [reference, title, holder] = cells;
-    assert.ok(holder, 'a filled post shows who holds it');
-    const cost = cells[cells.length - 1];
 
     // By the holder's name, in lower case.
     await page.getByLabel('Reference or holder’s name').fill(holder.toLowerCase());
@@ -131,10 +173,10 @@ test('from a deleted post to a placement after a trial', async () => {
     assert.match(await page.locator('main').innerText(), new RegExp(cost.replace(/[£.]/g, '\\$&')),
       'the deletion says the annual cost it saves');
     await page.getByLabel('Why?').fill('The service is moving online; the work is absorbed by the contact centre.');
-    assert.equal(await submit(page, `${post}/review`), 200);
+    await send(page, `${post}/review`);
     await banner(page, 'sent to HR');
     await check(page, 'review sent');
-    return { vacancy: new URL(page.url()).pathname, reference, title, holder, saving: pence(cost) };
+    return { vacancy: new URL(page.url()).pathname, reference, holder, saving: pence(cost) };
   });
 
   // HR approves the deletion, then puts the holder in the pool.
@@ -142,7 +184,7 @@ test('from a deleted post to a placement after a trial', async () => {
     assert.equal(await open(page, `${deleted.vacancy}/approve`), 200);
     await check(page, 'approve the deletion');
     await page.getByLabel('Approve', { exact: true }).check();
-    assert.equal(await submit(page, `${deleted.vacancy}/approve`), 200);
+    await send(page, `${deleted.vacancy}/approve`);
     await banner(page, 'The review has been approved');
     await check(page, 'deletion approved');
 
@@ -153,7 +195,7 @@ test('from a deleted post to a placement after a trial', async () => {
     await check(page, 'add the holder to the pool');
     await page.getByLabel('Role removed', { exact: true }).check();
     await page.getByLabel('Why they are joining the pool').fill(`Post ${deleted.reference} was deleted.`);
-    assert.equal(await submit(page, '/talent/pool/new'), 200);
+    await send(page, '/talent/pool/new');
     await banner(page, 'added');
     await check(page, 'the holder in the pool');
     return new URL(page.url()).pathname;
@@ -165,11 +207,18 @@ test('from a deleted post to a placement after a trial', async () => {
     assert.equal(await open(page, '/talent/profile'), 200);
     await check(page, 'own profile');
     const facts = await page.locator('main dl').first().innerText();
+    const number = facts.match(/Employee number\s+(\S+)/)?.[1];
     const grade = facts.match(/Grade\s+(\d+)/)?.[1];
-    const hours = facts.match(/Hours a week\s+([\d.]+)/)?.[1];
-    assert.ok(grade && hours, `the profile gives grade and hours: ${facts}`);
-    const name = (await page.locator('main h1').innerText()).trim();
-    return { name, grade, hours };
+    const hours = facts.match(/Hours\s+([\d.]+) hours a week/)?.[1];
+    assert.ok(number && grade && hours, `the profile gives number, grade and hours: ${facts}`);
+    return { number, grade, hours };
+  });
+  // Their name as HR's records give it.
+  person.name = await as('hr', async (page) => {
+    assert.equal(await open(page, `/talent/pool/new?q=${encodeURIComponent(person.number)}`), 200);
+    const row = page.locator('#staff-found tbody tr', { hasText: person.number });
+    assert.equal(await row.count(), 1);
+    return (await row.locator('td').first().innerText()).split('\n')[0].trim();
   });
 
   // A manager raises a new role the person could fill; HR approves it.
@@ -184,25 +233,39 @@ test('from a deleted post to a placement after a trial', async () => {
     await page.locator('#hours').fill(person.hours);
     await page.locator('#site').fill('Civic Centre');
     await page.locator('#remote').check();
-    assert.equal(await submit(page, '/vacancies/new'), 200);
+    // What it asks for: a qualification training can give, and a strength.
+    await page.locator('[id="essential_code-1"]').fill('digital_champion');
+    await page.locator('[id="essential_title-1"]').fill('Digital Champion certificate');
+    await page.locator('[id="essential_days-1"]').fill('10');
+    await page.locator('[id="strength_id-1"]').selectOption({ index: 1 });
+    await page.locator('[id="strength_level-1"]').selectOption('1');
+    await page.locator('[id="strength_weight-1"]').selectOption('3');
+    const strength = (await page.locator('[id="strength_id-1"] option:checked').innerText()).trim();
+    await send(page, '/vacancies/new');
     await banner(page, 'sent to HR');
     await check(page, 'new role raised');
-    return new URL(page.url()).pathname;
+    return { path: new URL(page.url()).pathname, strength };
   });
   await as('hr', async (page) => {
-    assert.equal(await open(page, `${vacancy}/approve`), 200);
+    assert.equal(await open(page, `${vacancy.path}/approve`), 200);
+    await check(page, 'approve the new role');
     await page.getByLabel('Approve', { exact: true }).check();
-    assert.equal(await submit(page, `${vacancy}/approve`), 200);
+    await send(page, `${vacancy.path}/approve`);
     await banner(page, 'The review has been approved');
     assert.match(await page.locator('main .govuk-tag').first().innerText(), /Held for the talent pool until/);
 
     // The candidates, ranked, each score explained; HR invites the person.
-    assert.equal(await open(page, `${vacancy}/candidates`), 200);
+    assert.equal(await open(page, `${vacancy.path}/candidates`), 200);
     const candidate = page.locator('#ranked li.beacon-candidate', { hasText: person.name });
     assert.equal(await candidate.count(), 1, `${person.name} is a candidate`);
-    const explained = await candidate.innerText();
-    assert.match(explained, /Score/i, 'the score is given');
-    assert.match(explained, /strength/i, 'the strengths are explained');
+    assert.match(await candidate.innerText(), /Score \d+ out of 100/, 'the score is given');
+    await candidate.locator('summary', { hasText: 'Why this score' }).click();
+    const explained = await candidate.locator('.govuk-details__text').innerText();
+    for (const heading of ['Strengths', 'Requirements', 'Training']) {
+      assert.match(explained, new RegExp(heading), `the explanation covers ${heading}`);
+    }
+    assert.match(explained, new RegExp(vacancy.strength), 'the strength wanted is explained');
+    assert.match(explained, /Digital Champion certificate/, 'the qualification is explained');
     await check(page, 'candidates');
     await checkWelsh(page, 'candidates');
     await Promise.all([
@@ -224,7 +287,7 @@ test('from a deleted post to a placement after a trial', async () => {
     assert.equal(await open(page, href), 200);
     await check(page, 'the invitation');
     await page.getByLabel('Yes, I am interested').check();
-    assert.equal(await submit(page, href), 200);
+    await send(page, href);
     await banner(page, 'you have said you are interested');
     await check(page, 'interested');
     return href.replace('/talent/journey/', '/talent/journeys/');
@@ -236,24 +299,24 @@ test('from a deleted post to a placement after a trial', async () => {
     assert.equal(await open(page, journey), 200);
     await check(page, 'journey to assess');
     await page.getByLabel('Note (optional)').fill('A thoughtful conversation about helping residents online.');
-    assert.equal(await submit(page, journey), 200);
+    await send(page, journey);
     await banner(page, 'The assessment has been recorded');
     await check(page, 'assessed');
     await page.getByLabel('Training plan').fill('Digital champions course, then two weeks at the library help desk.');
-    assert.equal(await submit(page, journey), 200);
+    await send(page, journey);
     await banner(page, 'The offer has been recorded');
     await check(page, 'offered');
     const today = new Date();
     await page.getByLabel('Day').fill(String(today.getDate()));
     await page.getByLabel('Month').fill(String(today.getMonth() + 1));
     await page.getByLabel('Year').fill(String(today.getFullYear()));
-    assert.equal(await submit(page, journey), 200);
+    await send(page, journey);
     await banner(page, 'The trial has started');
     await check(page, 'on trial');
     assert.doesNotMatch(await page.locator('main').innerText(), /Digital champions course/, 'the manager never sees the plan');
 
     await page.getByLabel('Not passed', { exact: true }).check();
-    assert.equal(await submit(page, `${journey}/outcome`), 200);
+    await send(page, `${journey}/outcome`);
     await banner(page, 'The trial outcome has been recorded');
     // The manager may change it until HR places the person; the page says
     // when it was recorded, not what it says.
@@ -263,7 +326,7 @@ test('from a deleted post to a placement after a trial', async () => {
     await checkWelsh(page, 'outcome recorded');
     await page.getByLabel('Passed', { exact: true }).check();
     await page.getByLabel('Comments (optional)').fill('Settled in well after a slow first week.');
-    assert.equal(await submit(page, `${journey}/outcome`), 200);
+    await send(page, `${journey}/outcome`);
     await banner(page, 'The trial outcome has been changed');
     await check(page, 'outcome changed');
   });
@@ -273,7 +336,7 @@ test('from a deleted post to a placement after a trial', async () => {
     assert.equal(await open(page, journey), 200);
     assert.match(await page.locator('main dl').innerText(), /Passed, recorded on/);
     await check(page, 'journey to place');
-    assert.equal(await submit(page, journey), 200);
+    await send(page, journey);
     await banner(page, 'They have been placed in the post');
     const steps = await page.locator('#history ~ table tbody tr td:first-child').allInnerTexts();
     assert.deepEqual(steps, ['Invited', 'Interested', 'Assessed', 'Offered', 'On trial', 'Placed']);
