@@ -669,10 +669,26 @@ async fn the_manager_sees_names_steps_and_dates_only(app: TestApp) -> TestApp {
         manager_fields,
         vec!["Step", "Since", "Trial", "Trial outcome"]
     );
+    // The manager may change the outcome until the placement, so the page
+    // offers both answers; which one was recorded is never shown: no summary
+    // value says it and no answer is preselected.
+    assert!(
+        manager_page
+            .texts(".govuk-summary-list__value")
+            .iter()
+            .all(|v| !v.contains("Passed")),
+        "the manager sees the outcome"
+    );
+    assert!(
+        manager_page
+            .texts("input[name=outcome][checked]")
+            .is_empty(),
+        "the manager's form shows the outcome"
+    );
+    assert!(manager_page.body.contains("Change the trial outcome"));
     for hidden in [
         "Driving lessons",
         "Quietly brilliant",
-        "Passed",
         "Interview guaranteed",
         "Role removed",
         "role_removed",
