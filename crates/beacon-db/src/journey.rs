@@ -708,7 +708,8 @@ pub async fn advance<C: ConnectionTrait>(
 }
 
 /// The manager's record of how the trial went. Only while the journey is
-/// at its trial, and once: a second record is a conflict.
+/// at its trial: a second record revises the first (the manager may change
+/// their mind until HR places the person), audited as a revision.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_outcome<C: ConnectionTrait>(
     conn: &C,
@@ -744,16 +745,56 @@ pub async fn record_outcome<C: ConnectionTrait>(
     .on_conflict_do_nothing_on([trial_outcome::Column::PlacementId])
     .exec_without_returning(conn)
     .await?;
-    if !matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
-        return Err(DbError::Conflict("trial outcome"));
+    if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
+        return audit::record(
+            conn,
+            now,
+            actor,
+            Change::new("journey.trial_outcome", "placement", id)
+                .in_org(org)
+                .after(serde_json::json!({ "recorded_on": today })),
+        )
+        .await;
     }
+    let before = trial_outcome::Entity::find_by_id(id)
+        .filter(trial_outcome::Column::OrganisationId.eq(org.uuid()))
+        .one(conn)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    trial_outcome::Entity::update_many()
+        .col_expr(
+            trial_outcome::Column::Outcome,
+            Expr::value(outcome.outcome.key()),
+        )
+        .col_expr(
+            trial_outcome::Column::Note,
+            Expr::value(outcome.note.clone()),
+        )
+        .col_expr(
+            trial_outcome::Column::RecordedBy,
+            Expr::value(actor.id.map(PersonId::uuid)),
+        )
+        .col_expr(trial_outcome::Column::RecordedOn, Expr::value(today))
+        .filter(trial_outcome::Column::PlacementId.eq(id))
+        .filter(trial_outcome::Column::OrganisationId.eq(org.uuid()))
+        .exec(conn)
+        .await?;
+    // The outcome itself and its note are HR content: the log says that it
+    // changed, by whom and when, not what it says (PROMISES.md 4, 22).
     audit::record(
         conn,
         now,
         actor,
-        Change::new("journey.trial_outcome", "placement", id)
+        Change::new("journey.trial_outcome_revised", "placement", id)
             .in_org(org)
-            .after(serde_json::json!({ "recorded_on": today })),
+            .before(serde_json::json!({
+                "recorded_on": before.recorded_on,
+                "recorded_by": before.recorded_by,
+            }))
+            .after(serde_json::json!({
+                "recorded_on": today,
+                "recorded_by": actor.id.map(PersonId::uuid),
+            })),
     )
     .await
 }

@@ -12,15 +12,18 @@ use crate::entity::{
     vacancy_event, vacancy_experience, vacancy_strength,
 };
 use crate::{DbError, Timestamp};
-use beacon_core::talent::vacancies::{Approval, Details, ExceptionStatus, NewPost, Review};
+use beacon_core::talent::vacancies::{
+    Approval, DesiredStrength, Details, Essential, ExceptionStatus, Experience, NewPost, Review,
+};
 use beacon_core::talent::{PoolStatus, PostStatus, ReviewDecision, VacancyStatus};
 use beacon_core::{OrgId, PersonId};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
+use std::collections::HashMap;
 use time::Date;
 use uuid::Uuid;
 
@@ -31,11 +34,25 @@ use uuid::Uuid;
 pub struct PostFilter {
     pub service_area: Option<String>,
     pub status: Option<PostStatus>,
+    /// Text found in the post's reference or its holder's name, any case.
+    pub search: Option<String>,
 }
 
 pub struct PostPage {
     pub posts: Vec<post::Model>,
     pub total: u64,
+    /// The names of the page's holders, by staff record.
+    pub holders: HashMap<Uuid, String>,
+}
+
+/// A `LIKE` pattern that finds `term` anywhere, its wildcards taken literally.
+fn contains(term: &str) -> LikeExpr {
+    let escaped = term
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// A page of the organisation's posts, by reference.
@@ -53,13 +70,54 @@ pub async fn posts<C: ConnectionTrait>(
     if let Some(status) = filter.status {
         query = query.filter(post::Column::Status.eq(status.key()));
     }
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let holders = Query::select()
+            .column(staff::Column::Id)
+            .from(staff::Entity)
+            .and_where(staff::Column::OrganisationId.eq(org.uuid()))
+            .and_where(Expr::expr(Func::lower(Expr::col(staff::Column::Name))).like(contains(term)))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(
+                    Expr::expr(Func::lower(Expr::col(post::Column::Reference)))
+                        .like(contains(term)),
+                )
+                .add(post::Column::HolderId.in_subquery(holders)),
+        );
+    }
     let total = query.clone().count(conn).await?;
     let posts = query
         .order_by_asc(post::Column::Reference)
-        .paginate(conn, per_page.max(1))
+        .paginate(conn, Ord::max(per_page, 1))
         .fetch_page(page.saturating_sub(1))
         .await?;
-    Ok(PostPage { posts, total })
+    let ids: Vec<Uuid> = posts.iter().filter_map(|p| p.holder_id).collect();
+    let holders = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        staff::Entity::find()
+            .select_only()
+            .column(staff::Column::Id)
+            .column(staff::Column::Name)
+            .filter(staff::Column::OrganisationId.eq(org.uuid()))
+            .filter(staff::Column::Id.is_in(ids))
+            .into_tuple::<(Uuid, String)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(PostPage {
+        posts,
+        total,
+        holders,
+    })
 }
 
 pub async fn post<C: ConnectionTrait>(
@@ -385,22 +443,61 @@ async fn write_requirements<C: ConnectionTrait>(
     id: Uuid,
     details: &Details,
 ) -> Result<(), DbError> {
-    vacancy_essential::Entity::delete_many()
-        .filter(vacancy_essential::Column::VacancyId.eq(id))
-        .filter(vacancy_essential::Column::OrganisationId.eq(org.uuid()))
-        .exec(conn)
-        .await?;
-    vacancy_strength::Entity::delete_many()
-        .filter(vacancy_strength::Column::VacancyId.eq(id))
-        .filter(vacancy_strength::Column::OrganisationId.eq(org.uuid()))
-        .exec(conn)
-        .await?;
-    vacancy_experience::Entity::delete_many()
-        .filter(vacancy_experience::Column::VacancyId.eq(id))
-        .filter(vacancy_experience::Column::OrganisationId.eq(org.uuid()))
-        .exec(conn)
-        .await?;
-    for e in &details.essentials {
+    replace_requirements(
+        conn,
+        org,
+        id,
+        Some(&details.essentials),
+        Some(&details.strengths),
+        Some(&details.experience),
+    )
+    .await
+}
+
+/// Replace what a vacancy asks for, list by list: a list given as `None` is
+/// left as it is (an import whose file has no such column).
+pub async fn replace_requirements<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    id: Uuid,
+    essentials: Option<&[Essential]>,
+    strengths: Option<&[DesiredStrength]>,
+    experience: Option<&[Experience]>,
+) -> Result<(), DbError> {
+    if let Some(essentials) = essentials {
+        vacancy_essential::Entity::delete_many()
+            .filter(vacancy_essential::Column::VacancyId.eq(id))
+            .filter(vacancy_essential::Column::OrganisationId.eq(org.uuid()))
+            .exec(conn)
+            .await?;
+        write_essentials(conn, org, id, essentials).await?;
+    }
+    if let Some(strengths) = strengths {
+        vacancy_strength::Entity::delete_many()
+            .filter(vacancy_strength::Column::VacancyId.eq(id))
+            .filter(vacancy_strength::Column::OrganisationId.eq(org.uuid()))
+            .exec(conn)
+            .await?;
+        write_strengths(conn, org, id, strengths).await?;
+    }
+    if let Some(experience) = experience {
+        vacancy_experience::Entity::delete_many()
+            .filter(vacancy_experience::Column::VacancyId.eq(id))
+            .filter(vacancy_experience::Column::OrganisationId.eq(org.uuid()))
+            .exec(conn)
+            .await?;
+        write_experience(conn, org, id, experience).await?;
+    }
+    Ok(())
+}
+
+async fn write_essentials<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    id: Uuid,
+    essentials: &[Essential],
+) -> Result<(), DbError> {
+    for e in essentials {
         vacancy_essential::Entity::insert(vacancy_essential::ActiveModel {
             id: Set(Uuid::new_v4()),
             organisation_id: Set(org.uuid()),
@@ -412,7 +509,16 @@ async fn write_requirements<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await?;
     }
-    for s in &details.strengths {
+    Ok(())
+}
+
+async fn write_strengths<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    id: Uuid,
+    strengths: &[DesiredStrength],
+) -> Result<(), DbError> {
+    for s in strengths {
         vacancy_strength::Entity::insert(vacancy_strength::ActiveModel {
             id: Set(Uuid::new_v4()),
             organisation_id: Set(org.uuid()),
@@ -424,7 +530,16 @@ async fn write_requirements<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await?;
     }
-    for x in &details.experience {
+    Ok(())
+}
+
+async fn write_experience<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    id: Uuid,
+    experience: &[Experience],
+) -> Result<(), DbError> {
+    for x in experience {
         vacancy_experience::Entity::insert(vacancy_experience::ActiveModel {
             id: Set(Uuid::new_v4()),
             organisation_id: Set(org.uuid()),
@@ -680,6 +795,37 @@ pub async fn send_back<C: ConnectionTrait>(
     )
     .await?;
     Ok(true)
+}
+
+/// An email to the person who raised a vacancy (the manager whose review or
+/// new role HR has decided on), written to the outbox in the caller's
+/// transaction so it is sent only if the decision is kept. Nobody is told
+/// when that person's account is disabled.
+pub async fn tell_raiser<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    org: OrgId,
+    id: Uuid,
+    subject: &str,
+    body: impl FnOnce(&str) -> String,
+) -> Result<(), DbError> {
+    let v = vacancy(conn, org, id).await?;
+    let Some(raiser) = person::Entity::find_by_id(v.raised_by).one(conn).await? else {
+        return Ok(());
+    };
+    if raiser.disabled || raiser.email.trim().is_empty() {
+        return Ok(());
+    }
+    crate::outbox::enqueue(
+        conn,
+        now,
+        Some(org),
+        &raiser.email,
+        subject,
+        &body(&raiser.display_name),
+    )
+    .await?;
+    Ok(())
 }
 
 /// One line of a vacancy's history, with the actor's name.
@@ -975,7 +1121,7 @@ pub async fn list<C: ConnectionTrait>(
     let vacancies = query
         .order_by_desc(vacancy::Column::UpdatedAt)
         .order_by_asc(vacancy::Column::Id)
-        .paginate(conn, per_page.max(1))
+        .paginate(conn, Ord::max(per_page, 1))
         .fetch_page(page.saturating_sub(1))
         .await?;
     Ok(VacancyPage { vacancies, total })

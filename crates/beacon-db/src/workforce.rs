@@ -4,8 +4,9 @@
 //! posts, accounts) and written only when every line is good, in the
 //! caller's transaction, with one audit event giving the counts: the caller
 //! commits only on `Imported::Done`, so a file lands whole or not at all.
-//! Rows are matched by employee number and post reference, so importing the
-//! same file twice changes nothing the second time.
+//! Rows are matched by employee number and post reference, ignoring case
+//! (payroll exports are not consistent about it), so importing the same file
+//! twice changes nothing the second time.
 //!
 //! The analytics read the pool (a few hundred stays), journeys and reviews,
 //! never every staff row; equality figures come from one grouped query.
@@ -17,11 +18,13 @@ use crate::{DbError, Timestamp, talent_settings};
 use beacon_core::talent::import::{
     Equality, ImportError, ImportKind, Located, PostRow, Problem, Rows, StaffRow, VacancyRow,
 };
+use beacon_core::talent::vacancies::{DesiredStrength, Essential, Experience};
 use beacon_core::talent::{PoolStatus, PoolTier, VacancyStatus};
 use beacon_core::{OrgId, PersonId};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -94,39 +97,62 @@ pub async fn import<C: ConnectionTrait>(
     Ok(outcome)
 }
 
+/// The key a row is matched by: employee numbers and post references are
+/// the same whatever their case.
+fn key(raw: &str) -> String {
+    raw.to_lowercase()
+}
+
+fn keys(raw: &[String]) -> Vec<String> {
+    let set: HashSet<String> = raw.iter().map(|r| key(r)).collect();
+    set.into_iter().collect()
+}
+
+/// The organisation's staff with these employee numbers, by `key`.
 async fn staff_by_number<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
     numbers: &[String],
 ) -> Result<HashMap<String, staff::Model>, DbError> {
     let mut out = HashMap::new();
-    for chunk in numbers.chunks(CHUNK) {
+    for chunk in keys(numbers).chunks(CHUNK) {
         for s in staff::Entity::find()
             .filter(staff::Column::OrganisationId.eq(org.uuid()))
-            .filter(staff::Column::EmployeeNumber.is_in(chunk.iter().cloned()))
+            .filter(
+                Expr::expr(Func::lower(Expr::col(staff::Column::EmployeeNumber)))
+                    .is_in(chunk.iter().cloned()),
+            )
+            .order_by_asc(staff::Column::CreatedAt)
             .all(conn)
             .await?
         {
-            out.insert(s.employee_number.clone(), s);
+            // Records made before numbers were matched this way may differ
+            // only in case: the oldest is the one matched.
+            out.entry(key(&s.employee_number)).or_insert(s);
         }
     }
     Ok(out)
 }
 
+/// The organisation's posts with these references, by `key`.
 async fn posts_by_reference<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
     references: &[String],
 ) -> Result<HashMap<String, post::Model>, DbError> {
     let mut out = HashMap::new();
-    for chunk in references.chunks(CHUNK) {
+    for chunk in keys(references).chunks(CHUNK) {
         for p in post::Entity::find()
             .filter(post::Column::OrganisationId.eq(org.uuid()))
-            .filter(post::Column::Reference.is_in(chunk.iter().cloned()))
+            .filter(
+                Expr::expr(Func::lower(Expr::col(post::Column::Reference)))
+                    .is_in(chunk.iter().cloned()),
+            )
+            .order_by_asc(post::Column::CreatedAt)
             .all(conn)
             .await?
         {
-            out.insert(p.reference.clone(), p);
+            out.entry(key(&p.reference)).or_insert(p);
         }
     }
     Ok(out)
@@ -208,8 +234,8 @@ async fn import_staff<C: ConnectionTrait>(
             continue;
         };
         if let Some(number) = linked.get(id)
-            && *number != r.row.employee_number
-            && !numbers.contains(number)
+            && key(number) != key(&r.row.employee_number)
+            && !numbers.iter().any(|n| key(n) == key(number))
         {
             errors.push(ImportError::new(r.line, Some("email"), Problem::EmailTaken));
         }
@@ -217,20 +243,19 @@ async fn import_staff<C: ConnectionTrait>(
     if !errors.is_empty() {
         return Ok(Imported::Refused(errors));
     }
-    // Equality rows already there, so each is updated rather than added.
+    // Equality rows already there: each is updated rather than added, and
+    // keeps the values of columns the file does not have.
     let ids: Vec<Uuid> = existing.values().map(|s| s.id).collect();
-    let mut has_equality: HashSet<Uuid> = HashSet::new();
+    let mut recorded: HashMap<Uuid, Equality> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        has_equality.extend(
-            staff_equality::Entity::find()
-                .select_only()
-                .column(staff_equality::Column::StaffId)
-                .filter(staff_equality::Column::OrganisationId.eq(org.uuid()))
-                .filter(staff_equality::Column::StaffId.is_in(chunk.iter().copied()))
-                .into_tuple::<Uuid>()
-                .all(conn)
-                .await?,
-        );
+        for e in staff_equality::Entity::find()
+            .filter(staff_equality::Column::OrganisationId.eq(org.uuid()))
+            .filter(staff_equality::Column::StaffId.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?
+        {
+            recorded.insert(e.staff_id, equality_of(&e));
+        }
     }
     let mut summary = Summary {
         kind: ImportKind::Staff,
@@ -240,7 +265,7 @@ async fn import_staff<C: ConnectionTrait>(
     // People change records within the file (a number moving from one
     // account to another) only after the old link is cleared.
     for r in rows {
-        if let Some(old) = existing.get(&r.row.employee_number)
+        if let Some(old) = existing.get(&key(&r.row.employee_number))
             && old.person_id.is_some()
         {
             let person = r.row.email.as_ref().and_then(|e| accounts.get(e)).copied();
@@ -259,7 +284,7 @@ async fn import_staff<C: ConnectionTrait>(
     for (i, r) in rows.iter().enumerate() {
         let row = &r.row;
         let person = row.email.as_ref().and_then(|e| accounts.get(e)).copied();
-        let id = match existing.get(&row.employee_number) {
+        let id = match existing.get(&key(&row.employee_number)) {
             Some(old) => {
                 let model = staff::ActiveModel {
                     id: Set(old.id),
@@ -312,10 +337,27 @@ async fn import_staff<C: ConnectionTrait>(
                 id
             }
         };
-        write_equality(conn, org, id, row.equality, has_equality.contains(&id)).await?;
+        let before = recorded.get(&id).copied();
+        let equality = row
+            .equality
+            .merged(row.equality_columns, before.unwrap_or_default());
+        if before != Some(equality) {
+            write_equality(conn, org, id, equality, before.is_some()).await?;
+        }
         progress(i + 1);
     }
     Ok(Imported::Done(summary))
+}
+
+/// A stored equality row as the core's type; a value no longer in the
+/// vocabulary reads as unrecorded.
+fn equality_of(e: &staff_equality::Model) -> Equality {
+    Equality {
+        sex: e.sex.as_deref().and_then(|v| v.parse().ok()),
+        ethnicity: e.ethnicity.as_deref().and_then(|v| v.parse().ok()),
+        disability: e.disability.as_deref().and_then(|v| v.parse().ok()),
+        age_band: e.age_band.as_deref().and_then(|v| v.parse().ok()),
+    }
 }
 
 async fn write_equality<C: ConnectionTrait>(
@@ -363,7 +405,7 @@ async fn import_posts<C: ConnectionTrait>(
             r.row
                 .holder
                 .as_ref()
-                .is_some_and(|h| !staff.contains_key(h))
+                .is_some_and(|h| !staff.contains_key(&key(h)))
         })
         .map(|r| {
             ImportError::new(
@@ -383,8 +425,12 @@ async fn import_posts<C: ConnectionTrait>(
     };
     for (i, r) in rows.iter().enumerate() {
         let row = &r.row;
-        let holder = row.holder.as_ref().and_then(|h| staff.get(h)).map(|s| s.id);
-        match existing.get(&row.reference) {
+        let holder = row
+            .holder
+            .as_ref()
+            .and_then(|h| staff.get(&key(h)))
+            .map(|s| s.id);
+        match existing.get(&key(&row.reference)) {
             Some(old) => {
                 post::Entity::update(post::ActiveModel {
                     id: Set(old.id),
@@ -443,15 +489,35 @@ async fn import_vacancies<C: ConnectionTrait>(
 ) -> Result<Imported, DbError> {
     let references: Vec<String> = rows.iter().map(|r| r.row.post_reference.clone()).collect();
     let posts = posts_by_reference(conn, org, &references).await?;
-    let errors: Vec<ImportError> = rows
-        .iter()
-        .filter(|r| !posts.contains_key(&r.row.post_reference))
-        .map(|r| ImportError::new(r.line, Some("post_reference"), Problem::UnknownPost))
+    let settings = talent_settings::get(conn, org).await?;
+    // The framework's strengths by name, ignoring case.
+    let framework: HashMap<String, Uuid> = crate::vacancies::strengths(conn, org)
+        .await?
+        .into_iter()
+        .map(|s| (s.name.to_lowercase(), s.id))
         .collect();
+    let mut errors = Vec::new();
+    let mut wanted: Vec<Requirements> = Vec::with_capacity(rows.len());
+    for r in rows {
+        if !posts.contains_key(&key(&r.row.post_reference)) {
+            errors.push(ImportError::new(
+                r.line,
+                Some("post_reference"),
+                Problem::UnknownPost,
+            ));
+        }
+        match requirements_of(&r.row, &framework, settings.training_limit_days) {
+            Ok(req) => wanted.push(req),
+            Err(problems) => errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(column, p)| ImportError::new(r.line, Some(column), p)),
+            ),
+        }
+    }
     if !errors.is_empty() {
         return Ok(Imported::Refused(errors));
     }
-    let settings = talent_settings::get(conn, org).await?;
     // Each post's open vacancy, which a line updates rather than repeats.
     let post_ids: Vec<Uuid> = posts.values().map(|p| p.id).collect();
     let mut open: HashMap<Uuid, Uuid> = HashMap::new();
@@ -482,13 +548,13 @@ async fn import_vacancies<C: ConnectionTrait>(
         created: 0,
         updated: 0,
     };
-    for (i, r) in rows.iter().enumerate() {
+    for (i, (r, req)) in rows.iter().zip(&wanted).enumerate() {
         let row = &r.row;
-        let Some(post) = posts.get(&row.post_reference) else {
+        let Some(post) = posts.get(&key(&row.post_reference)) else {
             continue;
         };
         let held = (row.status == VacancyStatus::PoolOnly).then_some(pool_until);
-        match open.get(&post.id) {
+        let id = match open.get(&post.id) {
             Some(&id) => {
                 vacancy::Entity::update(vacancy::ActiveModel {
                     id: Set(id),
@@ -508,10 +574,12 @@ async fn import_vacancies<C: ConnectionTrait>(
                 .exec(conn)
                 .await?;
                 summary.updated += 1;
+                id
             }
             None => {
+                let id = Uuid::new_v4();
                 vacancy::Entity::insert(vacancy::ActiveModel {
-                    id: Set(Uuid::new_v4()),
+                    id: Set(id),
                     organisation_id: Set(org.uuid()),
                     post_id: Set(Some(post.id)),
                     title: Set(row.title.clone()),
@@ -541,11 +609,97 @@ async fn import_vacancies<C: ConnectionTrait>(
                 .exec_without_returning(conn)
                 .await?;
                 summary.created += 1;
+                id
             }
-        }
+        };
+        crate::vacancies::replace_requirements(
+            conn,
+            org,
+            id,
+            req.essentials.as_deref(),
+            req.strengths.as_deref(),
+            req.experience.as_deref(),
+        )
+        .await?;
         progress(i + 1);
     }
     Ok(Imported::Done(summary))
+}
+
+/// What a line of a vacancies file asks for, in the vacancy's own terms;
+/// `None` where the file has no such column.
+struct Requirements {
+    essentials: Option<Vec<Essential>>,
+    strengths: Option<Vec<DesiredStrength>>,
+    experience: Option<Vec<Experience>>,
+}
+
+/// Resolve a line's requirements against the organisation: strengths by
+/// name in its framework, training within its limit.
+fn requirements_of(
+    row: &VacancyRow,
+    framework: &HashMap<String, Uuid>,
+    training_limit_days: u16,
+) -> Result<Requirements, Vec<(&'static str, Problem)>> {
+    let mut problems = Vec::new();
+    let essentials = row.essentials.as_ref().map(|items| {
+        items
+            .iter()
+            .map(|e| Essential {
+                code: e.code.clone(),
+                title: e.title.clone(),
+                training_days: e.training_days,
+            })
+            .collect::<Vec<_>>()
+    });
+    if essentials
+        .iter()
+        .flatten()
+        .any(|e| e.training_days.is_some_and(|d| d > training_limit_days))
+    {
+        problems.push((
+            "essential_qualifications",
+            Problem::TrainingOverLimit {
+                max: training_limit_days,
+            },
+        ));
+    }
+    let strengths = row.strengths.as_ref().map(|items| {
+        items
+            .iter()
+            .filter_map(|s| {
+                let id = framework.get(&s.name.to_lowercase()).copied();
+                id.map(|strength| DesiredStrength {
+                    strength,
+                    level: s.level,
+                    weight: s.weight,
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    if let (Some(items), Some(found)) = (&row.strengths, &strengths)
+        && items.len() != found.len()
+    {
+        problems.push(("desired_strengths", Problem::UnknownStrength));
+    }
+    let experience = row.experience.as_ref().map(|items| {
+        items
+            .iter()
+            .map(|x| Experience {
+                service_area: x.service_area.clone(),
+                months: x.months,
+            })
+            .collect::<Vec<_>>()
+    });
+    if problems.is_empty() {
+        Ok(Requirements {
+            essentials,
+            strengths,
+            experience,
+        })
+    } else {
+        Err(problems)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -734,6 +888,19 @@ pub async fn staff_ids<C: ConnectionTrait>(conn: &C, org: OrgId) -> Result<Vec<U
         .into_tuple()
         .all(conn)
         .await?)
+}
+
+/// One member of staff's equality data, when any is recorded.
+pub async fn equality_of_staff<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    staff_id: Uuid,
+) -> Result<Option<Equality>, DbError> {
+    Ok(staff_equality::Entity::find_by_id(staff_id)
+        .filter(staff_equality::Column::OrganisationId.eq(org.uuid()))
+        .one(conn)
+        .await?
+        .map(|e| equality_of(&e)))
 }
 
 /// The staff whose equality data is recorded.

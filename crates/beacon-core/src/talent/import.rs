@@ -9,6 +9,7 @@
 //! for a formula ("=HYPERLINK(…)") is stored as that text and never
 //! evaluated; pages escape it and downloads guard it.
 use crate::account::Email;
+use crate::pipeline::stages::ServiceArea;
 use crate::pipeline::{Pence, vocabulary};
 use crate::talent::{Grade, MAX_GRADE, PostStatus, VacancyStatus};
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,8 @@ pub const MAX_LINES: usize = 100_000;
 pub const MAX_TEXT: usize = 200;
 /// The longest summary of a vacancy.
 pub const MAX_SUMMARY: usize = 5_000;
+/// The longest list cell (a vacancy's qualifications, strengths, experience).
+pub const MAX_LIST: usize = 2_000;
 
 vocabulary! {
     /// What a file holds.
@@ -97,6 +100,9 @@ const VACANCY_COLUMNS: &[ColumnSpec] = &[
     opt("remote"),
     opt("status"),
     opt("closes_on"),
+    opt("essential_qualifications"),
+    opt("desired_strengths"),
+    opt("experience"),
 ];
 
 impl ImportKind {
@@ -177,6 +183,18 @@ pub enum Problem {
     HolderRepeated {
         first_line: usize,
     },
+    /// An item of a list cell is not in the column's documented form.
+    BadItem {
+        format: &'static str,
+    },
+    /// A list cell names the same thing twice.
+    RepeatedItem,
+    /// A desired strength names no strength of the organisation's framework.
+    UnknownStrength,
+    /// Training to close a gap takes longer than the organisation allows.
+    TrainingOverLimit {
+        max: u16,
+    },
 }
 
 impl Problem {
@@ -211,6 +229,10 @@ impl Problem {
             Problem::UnknownPost => "unknown_post",
             Problem::EmailTaken => "email_taken",
             Problem::HolderRepeated { .. } => "holder_repeated",
+            Problem::BadItem { .. } => "bad_item",
+            Problem::RepeatedItem => "repeated_item",
+            Problem::UnknownStrength => "unknown_strength",
+            Problem::TrainingOverLimit { .. } => "training_over_limit",
         }
     }
 
@@ -230,6 +252,8 @@ impl Problem {
             Problem::Repeated { first_line } | Problem::HolderRepeated { first_line } => {
                 vec![("line", first_line.to_string())]
             }
+            Problem::BadItem { format } => vec![("format", (*format).to_owned())],
+            Problem::TrainingOverLimit { max } => vec![("max", max.to_string())],
             Problem::TooLarge => vec![("max", "20 MB".to_owned())],
             Problem::TooManyLines => vec![("max", MAX_LINES.to_string())],
             _ => Vec::new(),
@@ -274,6 +298,19 @@ impl fmt::Display for Problem {
             Problem::EmailTaken => write!(f, "this email belongs to another staff record"),
             Problem::HolderRepeated { first_line } => {
                 write!(f, "this person already holds the post on line {first_line}")
+            }
+            Problem::BadItem { format } => {
+                write!(
+                    f,
+                    "each item must be written {format}, items separated by ;"
+                )
+            }
+            Problem::RepeatedItem => write!(f, "an item of this list appears twice"),
+            Problem::UnknownStrength => {
+                write!(f, "a strength here is not in the organisation's framework")
+            }
+            Problem::TrainingOverLimit { max } => {
+                write!(f, "training may take at most {max} days")
             }
         }
     }
@@ -475,6 +512,45 @@ impl Equality {
     pub fn is_empty(&self) -> bool {
         *self == Equality::default()
     }
+
+    /// What a record holds after an import: the file's value for each
+    /// column the file has, and what was recorded before for the others, so
+    /// a file without equality columns never empties them.
+    pub fn merged(self, given: EqualityColumns, before: Equality) -> Equality {
+        Equality {
+            sex: if given.sex { self.sex } else { before.sex },
+            ethnicity: if given.ethnicity {
+                self.ethnicity
+            } else {
+                before.ethnicity
+            },
+            disability: if given.disability {
+                self.disability
+            } else {
+                before.disability
+            },
+            age_band: if given.age_band {
+                self.age_band
+            } else {
+                before.age_band
+            },
+        }
+    }
+}
+
+/// Which equality columns a staff file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EqualityColumns {
+    pub sex: bool,
+    pub ethnicity: bool,
+    pub disability: bool,
+    pub age_band: bool,
+}
+
+impl EqualityColumns {
+    pub fn any(&self) -> bool {
+        self.sex || self.ethnicity || self.disability || self.age_band
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -491,6 +567,8 @@ pub struct StaffRow {
     pub started_on: Option<Date>,
     pub left_on: Option<Date>,
     pub equality: Equality,
+    /// The equality columns the file has: only those are written.
+    pub equality_columns: EqualityColumns,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -522,7 +600,42 @@ pub struct VacancyRow {
     /// Held for the pool unless the file says otherwise.
     pub status: VacancyStatus,
     pub closes_on: Option<Date>,
+    /// Each list is `None` when the file has no such column: a vacancy
+    /// updated from it keeps what it asked for before.
+    pub essentials: Option<Vec<EssentialItem>>,
+    pub strengths: Option<Vec<StrengthItem>>,
+    pub experience: Option<Vec<ExperienceItem>>,
 }
+
+/// An essential qualification of a vacancy: `code|title|training days`,
+/// the days (how long training closes the gap) left out when it cannot be
+/// trained for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EssentialItem {
+    pub code: String,
+    pub title: String,
+    pub training_days: Option<u16>,
+}
+
+/// A desired strength by its name in the framework: `name|level|weight`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrengthItem {
+    pub name: String,
+    pub level: u8,
+    pub weight: u8,
+}
+
+/// Experience asked for: `service area|months`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExperienceItem {
+    pub service_area: String,
+    pub months: i32,
+}
+
+/// The documented form of each list column's items.
+pub const ESSENTIAL_FORMAT: &str = "code|title|training days (days optional)";
+pub const STRENGTH_FORMAT: &str = "strength|level|weight";
+pub const EXPERIENCE_FORMAT: &str = "service area|months";
 
 /// A parsed file: every row, or every problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -760,6 +873,169 @@ struct Cells<'a> {
 }
 
 impl Cells<'_> {
+    /// Whether the file has this column at all.
+    fn has(&self, column: &str) -> bool {
+        self.table.positions.contains_key(column)
+    }
+
+    /// The items of a list cell (`a|b; c|d`), each split into its parts;
+    /// `None` when the file has no such column. Empty items are skipped.
+    fn items(&mut self, column: &str, max: usize) -> Option<Option<Vec<Vec<String>>>> {
+        if !self.has(column) {
+            return Some(None);
+        }
+        let raw = self.text_max(column, max)?;
+        if raw.contains('\n') {
+            self.fail(column, Problem::ControlCharacters);
+            return None;
+        }
+        Some(Some(
+            raw.split(';')
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .map(|i| i.split('|').map(|p| p.trim().to_owned()).collect())
+                .collect(),
+        ))
+    }
+
+    fn essentials(&mut self) -> Option<Option<Vec<EssentialItem>>> {
+        const COLUMN: &str = "essential_qualifications";
+        let bad = Problem::BadItem {
+            format: ESSENTIAL_FORMAT,
+        };
+        let Some(items) = self.items(COLUMN, MAX_LIST)? else {
+            return Some(None);
+        };
+        let mut out: Vec<EssentialItem> = Vec::new();
+        let mut ok = true;
+        for parts in items {
+            let (code, title, days) = match parts.as_slice() {
+                [c, t] => (c, t, None),
+                [c, t, d] => (c, t, Some(d)),
+                _ => {
+                    self.fail(COLUMN, bad.clone());
+                    ok = false;
+                    continue;
+                }
+            };
+            let code = code.to_lowercase();
+            let good_code = !code.is_empty()
+                && code.len() <= crate::talent::vacancies::MAX_CODE
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            let good_title =
+                !title.is_empty() && title.chars().count() <= crate::talent::vacancies::MAX_TITLE;
+            let training_days = match days.map(|d| d.parse::<u16>()) {
+                None => Some(None),
+                Some(Ok(d)) if d >= 1 => Some(Some(d)),
+                Some(_) => None,
+            };
+            let (true, true, Some(training_days)) = (good_code, good_title, training_days) else {
+                self.fail(COLUMN, bad.clone());
+                ok = false;
+                continue;
+            };
+            if out.iter().any(|e| e.code == code) {
+                self.fail(COLUMN, Problem::RepeatedItem);
+                ok = false;
+                continue;
+            }
+            out.push(EssentialItem {
+                code,
+                title: title.clone(),
+                training_days,
+            });
+        }
+        ok.then_some(Some(out))
+    }
+
+    fn strengths(&mut self) -> Option<Option<Vec<StrengthItem>>> {
+        const COLUMN: &str = "desired_strengths";
+        let bad = Problem::BadItem {
+            format: STRENGTH_FORMAT,
+        };
+        let Some(items) = self.items(COLUMN, MAX_LIST)? else {
+            return Some(None);
+        };
+        let mut out: Vec<StrengthItem> = Vec::new();
+        let mut ok = true;
+        for parts in items {
+            let [name, level, weight] = parts.as_slice() else {
+                self.fail(COLUMN, bad.clone());
+                ok = false;
+                continue;
+            };
+            let level = level
+                .parse::<u8>()
+                .ok()
+                .filter(|l| (1..=crate::talent::strengths::MAX_LEVEL).contains(l));
+            let weight = weight
+                .parse::<u8>()
+                .ok()
+                .filter(|w| (1..=crate::talent::vacancies::MAX_WEIGHT).contains(w));
+            let (false, Some(level), Some(weight)) = (name.is_empty(), level, weight) else {
+                self.fail(COLUMN, bad.clone());
+                ok = false;
+                continue;
+            };
+            if out
+                .iter()
+                .any(|s| s.name.to_lowercase() == name.to_lowercase())
+            {
+                self.fail(COLUMN, Problem::RepeatedItem);
+                ok = false;
+                continue;
+            }
+            out.push(StrengthItem {
+                name: name.clone(),
+                level,
+                weight,
+            });
+        }
+        ok.then_some(Some(out))
+    }
+
+    fn experience(&mut self) -> Option<Option<Vec<ExperienceItem>>> {
+        const COLUMN: &str = "experience";
+        let bad = Problem::BadItem {
+            format: EXPERIENCE_FORMAT,
+        };
+        let Some(items) = self.items(COLUMN, MAX_LIST)? else {
+            return Some(None);
+        };
+        let mut out: Vec<ExperienceItem> = Vec::new();
+        let mut ok = true;
+        for parts in items {
+            let [area, months] = parts.as_slice() else {
+                self.fail(COLUMN, bad.clone());
+                ok = false;
+                continue;
+            };
+            let area = area.to_lowercase().replace(' ', "_");
+            let known = area.parse::<ServiceArea>().is_ok();
+            let months = months
+                .parse::<i32>()
+                .ok()
+                .filter(|m| (1..=crate::talent::vacancies::MAX_EXPERIENCE_MONTHS).contains(m));
+            let (true, Some(months)) = (known, months) else {
+                self.fail(COLUMN, bad.clone());
+                ok = false;
+                continue;
+            };
+            if out.iter().any(|x| x.service_area == area) {
+                self.fail(COLUMN, Problem::RepeatedItem);
+                ok = false;
+                continue;
+            }
+            out.push(ExperienceItem {
+                service_area: area,
+                months,
+            });
+        }
+        ok.then_some(Some(out))
+    }
+
     fn raw(&self, column: &str) -> &str {
         self.table
             .positions
@@ -1012,6 +1288,12 @@ fn staff_row(c: &mut Cells<'_>) -> Option<StaffRow> {
     {
         c.fail("left_on", Problem::DateOrder);
     }
+    let equality_columns = EqualityColumns {
+        sex: c.has("sex"),
+        ethnicity: c.has("ethnicity"),
+        disability: c.has("disability"),
+        age_band: c.has("age_band"),
+    };
     Some(StaffRow {
         employee_number: employee_number?,
         name: name?,
@@ -1029,6 +1311,7 @@ fn staff_row(c: &mut Cells<'_>) -> Option<StaffRow> {
             disability: disability?,
             age_band: age_band?,
         },
+        equality_columns,
     })
 }
 
@@ -1084,6 +1367,9 @@ fn vacancy_row(c: &mut Cells<'_>) -> Option<VacancyRow> {
     let remote = c.yes_no("remote");
     let status = c.choice("status", VacancyStatus::ALL, VacancyStatus::key);
     let closes_on = c.date("closes_on");
+    let essentials = c.essentials();
+    let strengths = c.strengths();
+    let experience = c.experience();
     let grade_min = grade_min??;
     let grade_max = grade_max?.unwrap_or(grade_min);
     if grade_max < grade_min {
@@ -1102,6 +1388,9 @@ fn vacancy_row(c: &mut Cells<'_>) -> Option<VacancyRow> {
         remote: remote?,
         status: status?.unwrap_or(VacancyStatus::PoolOnly),
         closes_on: closes_on?,
+        essentials: essentials?,
+        strengths: strengths?,
+        experience: experience?,
     })
 }
 
@@ -1298,6 +1587,151 @@ mod tests {
                          P2,Driver,waste,5,3,37,Depot,\n";
         let found = errors(parse(ImportKind::Vacancies, vacancies.as_bytes()));
         assert_eq!(found, vec![(3, Some("grade_max".into()), "grade_order")]);
+    }
+
+    #[test]
+    fn a_file_says_which_equality_columns_it_has() {
+        let Ok(Rows::Staff(rows)) = parse(
+            ImportKind::Staff,
+            b"employee_number,name,job_title,grade,weekly_hours,sex\nE1,A,Clerk,4,37,\n",
+        ) else {
+            panic!("parses")
+        };
+        let given = rows[0].row.equality_columns;
+        assert!(given.sex && !given.ethnicity && !given.disability && !given.age_band);
+        let before = Equality {
+            sex: Some(Sex::Male),
+            ethnicity: Some(Ethnicity::Black),
+            disability: Some(Disability::No),
+            age_band: Some(AgeBand::From45),
+        };
+        // The file empties the one column it has and keeps the rest.
+        let after = rows[0].row.equality.merged(given, before);
+        assert_eq!(
+            after,
+            Equality {
+                sex: None,
+                ..before
+            }
+        );
+        let Ok(Rows::Staff(rows)) = staff(&["E1,A,,Clerk,4,37,,,,,female,white,no,35-44"]) else {
+            panic!("parses")
+        };
+        assert_eq!(
+            rows[0]
+                .row
+                .equality
+                .merged(rows[0].row.equality_columns, before),
+            rows[0].row.equality
+        );
+        let Ok(Rows::Staff(rows)) = parse(
+            ImportKind::Staff,
+            b"employee_number,name,job_title,grade,weekly_hours\nE1,A,Clerk,4,37\n",
+        ) else {
+            panic!("parses")
+        };
+        assert!(!rows[0].row.equality_columns.any());
+        assert_eq!(
+            rows[0]
+                .row
+                .equality
+                .merged(rows[0].row.equality_columns, before),
+            before
+        );
+    }
+
+    #[test]
+    fn vacancies_carry_their_requirements() {
+        let text = "post_reference,title,service_area,grade_min,weekly_hours,site,essential_qualifications,desired_strengths,experience\n\
+                    P1,Clerk,libraries,4,37,Central,\"HGV_Licence|HGV class 2 licence|20; dbs|Enhanced DBS check\",Resilience|3|2;Working Together|4|1,libraries_and_culture|24; customer services|12\n\
+                    P2,Driver,waste,3,37,Depot,,,\n";
+        let Ok(Rows::Vacancies(rows)) = parse(ImportKind::Vacancies, text.as_bytes()) else {
+            panic!("parses")
+        };
+        let first = &rows[0].row;
+        assert_eq!(
+            first.essentials.as_deref(),
+            Some(
+                &[
+                    EssentialItem {
+                        code: "hgv_licence".into(),
+                        title: "HGV class 2 licence".into(),
+                        training_days: Some(20),
+                    },
+                    EssentialItem {
+                        code: "dbs".into(),
+                        title: "Enhanced DBS check".into(),
+                        training_days: None,
+                    },
+                ][..]
+            )
+        );
+        assert_eq!(
+            first.strengths.as_deref(),
+            Some(
+                &[
+                    StrengthItem {
+                        name: "Resilience".into(),
+                        level: 3,
+                        weight: 2,
+                    },
+                    StrengthItem {
+                        name: "Working Together".into(),
+                        level: 4,
+                        weight: 1,
+                    },
+                ][..]
+            )
+        );
+        assert_eq!(
+            first.experience.as_deref(),
+            Some(
+                &[
+                    ExperienceItem {
+                        service_area: "libraries_and_culture".into(),
+                        months: 24,
+                    },
+                    ExperienceItem {
+                        service_area: "customer_services".into(),
+                        months: 12,
+                    },
+                ][..]
+            )
+        );
+        // Empty cells ask for nothing; missing columns leave things alone.
+        assert_eq!(rows[1].row.essentials, Some(Vec::new()));
+        let Ok(Rows::Vacancies(rows)) = parse(
+            ImportKind::Vacancies,
+            b"post_reference,title,service_area,grade_min,weekly_hours,site\nP1,Clerk,libraries,4,37,Central\n",
+        ) else {
+            panic!("parses")
+        };
+        assert_eq!(rows[0].row.essentials, None);
+        assert_eq!(rows[0].row.strengths, None);
+        assert_eq!(rows[0].row.experience, None);
+
+        let bad = "post_reference,title,service_area,grade_min,weekly_hours,site,essential_qualifications,desired_strengths,experience\n\
+                   P1,Clerk,libraries,4,37,Central,Not A Code|Title,Resilience|9|2,libraries|0\n\
+                   P2,Clerk,libraries,4,37,Central,dbs|DBS|0,Resilience|3,nowhere|12\n\
+                   P3,Clerk,libraries,4,37,Central,dbs|DBS; DBS|Again,Resilience|3|2;resilience|2|1,housing|3;housing|4\n";
+        let found = errors(parse(ImportKind::Vacancies, bad.as_bytes()));
+        for (line, column, key) in [
+            (2, "essential_qualifications", "bad_item"),
+            (2, "desired_strengths", "bad_item"),
+            (2, "experience", "bad_item"),
+            (3, "essential_qualifications", "bad_item"),
+            (3, "desired_strengths", "bad_item"),
+            (3, "experience", "bad_item"),
+            (4, "essential_qualifications", "repeated_item"),
+            (4, "desired_strengths", "repeated_item"),
+            (4, "experience", "repeated_item"),
+        ] {
+            assert!(
+                found.contains(&(line, Some(column.into()), key)),
+                "missing {line} {column} {key} in {found:?}"
+            );
+        }
+        assert_eq!(found.len(), 9, "{found:?}");
     }
 
     #[test]

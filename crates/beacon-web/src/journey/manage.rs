@@ -394,8 +394,23 @@ impl JourneyPage {
             .error_message(self.errors.message("outcome_note"))
     }
 
+    /// When an outcome is recorded already, the form changes it: what the
+    /// page says about that, without showing the outcome itself.
+    fn outcome_revision_intro(&self) -> Option<String> {
+        let o = self.journey.outcome.as_ref()?;
+        Some(self.shell.tf(
+            "journey.outcome.revise_intro",
+            &[("date", &self.date(&o.recorded_on))],
+        ))
+    }
+
     fn outcome_button(&self) -> Button {
-        Button::text(self.shell.t("journey.outcome.button"))
+        let key = if self.journey.outcome.is_some() {
+            "journey.outcome.revise_button"
+        } else {
+            "journey.outcome.button"
+        };
+        Button::text(self.shell.t(key))
     }
 
     fn agreement_input(&self) -> Textarea {
@@ -512,7 +527,8 @@ async fn render(
         hr: who.hr,
         forward,
         may_return: moves.contains(&Move::Return),
-        may_record_outcome: check_outcome(who, journey.step).is_ok() && journey.outcome.is_none(),
+        // A recorded outcome may be changed until HR places the person.
+        may_record_outcome: check_outcome(who, journey.step).is_ok(),
         may_extend: check_extension(who, journey.step).is_ok() && journey.trial().is_some(),
         journey,
         step_form: shown.step_form,
@@ -736,6 +752,11 @@ pub async fn record_outcome(
             return render(&state, &visitor, &tenant, journey, who, shown, errors, None).await;
         }
     };
+    let notice = if journey.outcome.is_some() {
+        "journey_outcome_revised"
+    } else {
+        "journey_outcome_recorded"
+    };
     let now = state.clock.now();
     let txn = state.db.conn().begin().await?;
     let recorded = journey::record_outcome(
@@ -763,7 +784,7 @@ pub async fn record_outcome(
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!(
-        "/talent/journeys/{}?notice=journey_outcome_recorded",
+        "/talent/journeys/{}?notice={notice}",
         journey.placement.id
     ))
     .into_response())

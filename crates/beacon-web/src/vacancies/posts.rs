@@ -1,5 +1,6 @@
-//! The organisation's posts: a list filtered by service area and status, a
-//! post's page with its vacancies, and a form to add a post.
+//! The organisation's posts: a list filtered by service area and status and
+//! searched by reference or holder's name, a post's page with its vacancies,
+//! and a form to add a post.
 use super::{PER_PAGE, area_keys, area_label, decision_label, post_status_label, status_label};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -19,10 +20,13 @@ use beacon_db::vacancies::{self, PostFilter};
 use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{Button, Input, Label, NotificationBanner, Select, SelectItem};
 use serde::Deserialize;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    q: Option<String>,
     area: Option<String>,
     status: Option<String>,
     page: Option<String>,
@@ -34,14 +38,34 @@ pub struct ListQuery {
 struct ListPage {
     shell: Shell,
     posts: Vec<post::Model>,
+    holders: HashMap<Uuid, String>,
     total: u64,
     page: u64,
     pages: u64,
+    q: String,
     area: String,
     status: String,
 }
 
+/// The longest search the list accepts; longer text is cut, not refused.
+const MAX_SEARCH: usize = 100;
+
 impl ListPage {
+    fn search_input(&self) -> Input {
+        Input::new("q")
+            .label(Label::text(self.shell.t("vacancies.filter.search")))
+            .hint(self.shell.t("vacancies.filter.search_hint"))
+            .value(self.q.clone())
+            .classes("govuk-!-width-two-thirds")
+    }
+
+    fn holder(&self, p: &post::Model) -> String {
+        p.holder_id
+            .and_then(|h| self.holders.get(&h))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     fn area_select(&self) -> Select {
         let mut s = Select::new("area")
             .label(Label::text(self.shell.t("vacancies.filter.area")))
@@ -88,6 +112,9 @@ impl ListPage {
 
     fn page_href(&self, page: u64) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            q.append_pair("q", &self.q);
+        }
         if !self.area.is_empty() {
             q.append_pair("area", &self.area);
         }
@@ -115,9 +142,17 @@ pub async fn list(
         .and_then(|p| p.parse::<u64>().ok())
         .filter(|p| *p >= 1 && *p <= 100_000)
         .unwrap_or(1);
+    let search: String =
+        q.q.unwrap_or_default()
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_SEARCH)
+            .collect();
     let filter = PostFilter {
         service_area: area.clone(),
         status,
+        search: Some(search.clone()).filter(|s| !s.is_empty()),
     };
     let found = vacancies::posts(state.db.conn(), tenant.org, &filter, page_no, PER_PAGE).await?;
     let shell = Shell::new(&visitor, "/posts", visitor.lang.t("vacancies.posts.title"));
@@ -126,7 +161,9 @@ pub async fn list(
         pages: found.total.div_ceil(PER_PAGE).max(1),
         total: found.total,
         posts: found.posts,
+        holders: found.holders,
         page: page_no,
+        q: search,
         area: area.unwrap_or_default(),
         status: status.map(|s| s.key().to_owned()).unwrap_or_default(),
     })

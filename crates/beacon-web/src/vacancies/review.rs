@@ -5,6 +5,7 @@ use super::{decision_label, moved_on, own, refusal, today, vacancy_status};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::forms::{Form, FormErrors};
+use crate::i18n::tf;
 use crate::pipeline::pounds;
 use crate::public::page;
 use crate::shell::Shell;
@@ -385,6 +386,35 @@ pub async fn decide(
         drop(txn);
         return moved_on(&visitor, &format!("/vacancies/{}", vacancy.id));
     }
+    let lang = visitor.lang;
+    let link = format!("{}/vacancies/{}", state.config.public_url, vacancy.id);
+    let decision = vacancy
+        .review_decision
+        .as_deref()
+        .and_then(|d| d.parse::<ReviewDecision>().ok());
+    let (subject, body) = match (outcome, decision) {
+        ("approve", Some(d)) => ("approved_subject", format!("approved_{}", d.key())),
+        ("approve", None) => ("approved_subject", "approved_role".to_owned()),
+        _ => ("sent_back_subject", "sent_back".to_owned()),
+    };
+    let subject = tf(
+        lang,
+        &format!("vacancies.email.{subject}"),
+        &[("title", &vacancy.title)],
+    );
+    vacancies::tell_raiser(&txn, now, tenant.org, vacancy.id, &subject, |name| {
+        tf(
+            lang,
+            &format!("vacancies.email.{body}"),
+            &[
+                ("name", name),
+                ("title", &vacancy.title),
+                ("note", &note),
+                ("link", &link),
+            ],
+        )
+    })
+    .await?;
     txn.commit().await?;
     Ok(Redirect::to(&format!("/vacancies/{}?notice={notice}", vacancy.id)).into_response())
 }

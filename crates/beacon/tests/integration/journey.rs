@@ -51,6 +51,7 @@ both_databases!(
     another_councils_people_find_nothing,
     the_redeployment_team_staffs_a_pilot,
     hr_lists_journeys_by_step,
+    the_manager_may_revise_the_outcome_until_the_placement,
 );
 
 const HR: &str = "hr@northmere.example";
@@ -668,10 +669,26 @@ async fn the_manager_sees_names_steps_and_dates_only(app: TestApp) -> TestApp {
         manager_fields,
         vec!["Step", "Since", "Trial", "Trial outcome"]
     );
+    // The manager may change the outcome until the placement, so the page
+    // offers both answers; which one was recorded is never shown: no summary
+    // value says it and no answer is preselected.
+    assert!(
+        manager_page
+            .texts(".govuk-summary-list__value")
+            .iter()
+            .all(|v| !v.contains("Passed")),
+        "the manager sees the outcome"
+    );
+    assert!(
+        manager_page
+            .texts("input[name=outcome][checked]")
+            .is_empty(),
+        "the manager's form shows the outcome"
+    );
+    assert!(manager_page.body.contains("Change the trial outcome"));
     for hidden in [
         "Driving lessons",
         "Quietly brilliant",
-        "Passed",
         "Interview guaranteed",
         "Role removed",
         "role_removed",
@@ -879,5 +896,125 @@ async fn hr_lists_journeys_by_step(app: TestApp) -> TestApp {
         StatusCode::BAD_REQUEST,
         "unknown query keys are refused"
     );
+    app
+}
+
+/// How many audit events of this kind are about this journey.
+async fn actions(app: &TestApp, action: &str, journey: Uuid) -> usize {
+    let org = org_id(app, "northmere").await;
+    let filter = beacon_db::audit::AuditFilter {
+        action: Some(action.to_owned()),
+        ..Default::default()
+    };
+    beacon_db::audit::list(app.db().conn(), org, &filter, 1, 1000)
+        .await
+        .unwrap()
+        .entries
+        .iter()
+        .filter(|e| e.subject_id == journey.to_string())
+        .count()
+}
+
+async fn the_manager_may_revise_the_outcome_until_the_placement(app: TestApp) -> TestApp {
+    let (email, journey, _, _) = invited(&app, "Carys Bevan").await;
+    to_trial(&app, &email, journey).await;
+    let manager = app.signed_in(MANAGER).await;
+    let hr = app.signed_in(HR).await;
+    let outcome = format!("/talent/journeys/{journey}/outcome");
+    let r = manager
+        .post(
+            &outcome,
+            &[
+                ("outcome", "not_passed"),
+                ("outcome_note", "Struggled at first"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location()
+            .unwrap()
+            .ends_with("notice=journey_outcome_recorded")
+    );
+    let r = take(&hr, journey, "place", "trial", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not passed");
+
+    // The manager may change it, without the page showing what it was.
+    let page = manager.get(&format!("/talent/journeys/{journey}")).await;
+    assert!(
+        page.body.contains("Change the trial outcome"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Not passed,"), "{}", page.body);
+    assert!(!page.body.contains("Struggled at first"));
+    let welsh = manager
+        .get(&format!("/talent/journeys/{journey}?lang=cy"))
+        .await;
+    assert!(welsh.body.contains("Newid canlyniad y cyfnod prawf"));
+    // A bad revision changes nothing.
+    let before = audit_count(&app).await;
+    let r = manager.post(&outcome, &[("outcome", "maybe")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has_error_summary());
+    assert_eq!(audit_count(&app).await, before);
+    let r = manager
+        .post(
+            &outcome,
+            &[
+                ("outcome", "passed"),
+                ("outcome_note", "Settled in after all"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location()
+            .unwrap()
+            .ends_with("notice=journey_outcome_revised")
+    );
+    assert_eq!(actions(&app, "journey.trial_outcome", journey).await, 1);
+    assert_eq!(
+        actions(&app, "journey.trial_outcome_revised", journey).await,
+        1
+    );
+    // The audit log says that it changed, never what it says.
+    let org = org_id(&app, "northmere").await;
+    let filter = beacon_db::audit::AuditFilter {
+        action: Some("journey.trial_outcome_revised".to_owned()),
+        ..Default::default()
+    };
+    let entries = beacon_db::audit::list(app.db().conn(), org, &filter, 1, 10)
+        .await
+        .unwrap()
+        .entries;
+    assert_eq!(entries.len(), 1);
+    let logged = format!(
+        "{} {}",
+        entries[0].before.as_deref().unwrap_or_default(),
+        entries[0].after.as_deref().unwrap_or_default()
+    );
+    assert!(logged.contains("recorded_on"), "{logged}");
+    assert!(
+        !logged.contains("passed") && !logged.contains("Settled"),
+        "{logged}"
+    );
+    let page = hr.get(&format!("/talent/journeys/{journey}")).await;
+    assert!(page.body.contains("Passed, recorded on"), "{}", page.body);
+    assert!(page.body.contains("Settled in after all"));
+
+    // HR never records or changes it; once placed, nobody does.
+    let r = hr.post(&outcome, &[("outcome", "not_passed")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = take(&hr, journey, "place", "trial", &[("note", "Confirmed")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = manager.get(&format!("/talent/journeys/{journey}")).await;
+    assert!(!page.body.contains("Change the trial outcome"));
+    let before = audit_count(&app).await;
+    let r = manager.post(&outcome, &[("outcome", "not_passed")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(audit_count(&app).await, before);
+    let hr_page = hr.get(&format!("/talent/journeys/{journey}")).await;
+    assert!(hr_page.body.contains("Passed, recorded on"));
     app
 }

@@ -38,6 +38,8 @@ both_databases!(
     a_new_role_is_raised_with_its_requirements,
     no_page_shows_pool_standing_or_says_at_risk,
     lists_are_filtered_by_allow_listed_keys,
+    hr_decisions_email_the_manager_who_raised_them,
+    posts_are_found_by_reference_or_holder,
 );
 
 const MANAGER: &str = "manager@northmere.example";
@@ -938,4 +940,200 @@ async fn lists_are_filtered_by_allow_listed_keys(app: TestApp) -> TestApp {
         StatusCode::OK
     );
     app
+}
+
+async fn emails_to(app: &TestApp, address: &str) -> Vec<beacon_db::outbox::Message> {
+    let org = org_id(app, "northmere").await;
+    let (all, _) = beacon_db::outbox::list(app.db().conn(), Some(org), 1, 10_000)
+        .await
+        .unwrap();
+    all.into_iter()
+        .filter(|m| m.to_address == address)
+        .collect()
+}
+
+async fn hr_decisions_email_the_manager_who_raised_them(app: TestApp) -> TestApp {
+    let before = emails_to(&app, MANAGER).await.len();
+    // An approved deletion.
+    let post = add_post(&app, "P-7001").await;
+    let deletion = review(&app, post, "delete").await;
+    assert_eq!(
+        emails_to(&app, MANAGER).await.len(),
+        before,
+        "starting a review tells nobody"
+    );
+    approve(&app, deletion).await;
+    let told = emails_to(&app, MANAGER).await;
+    assert_eq!(told.len(), before + 1, "{told:?}");
+    let mail = told
+        .iter()
+        .find(|m| m.subject == "Approved: Refuse collection driver")
+        .expect("the approval email");
+    assert!(mail.body.contains("the post is deleted"), "{}", mail.body);
+    assert!(
+        mail.body.contains(&format!("/vacancies/{deletion}")),
+        "{}",
+        mail.body
+    );
+
+    // A review sent back says why.
+    let post = add_post(&app, "P-7002").await;
+    let sent_back = review(&app, post, "replace").await;
+    let hr = app.signed_in(HR).await;
+    // A refused decision writes no email.
+    let refused = hr
+        .post(
+            &format!("/vacancies/{sent_back}/approve"),
+            &[("outcome", "send_back"), ("note", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(emails_to(&app, MANAGER).await.len(), before + 1);
+    let r = hr
+        .post(
+            &format!("/vacancies/{sent_back}/approve"),
+            &[
+                ("outcome", "send_back"),
+                ("note", "Check the rota with the depot first."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let told = emails_to(&app, MANAGER).await;
+    assert_eq!(told.len(), before + 2);
+    let mail = told
+        .iter()
+        .find(|m| m.subject == "Sent back to you: Refuse collection driver")
+        .expect("the sent-back email");
+    assert!(mail.body.contains("Check the rota with the depot first."));
+    // Deciding again is too late, and tells nobody twice.
+    let again = hr
+        .post(
+            &format!("/vacancies/{sent_back}/approve"),
+            &[("outcome", "approve"), ("note", "")],
+        )
+        .await;
+    assert_ne!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(emails_to(&app, MANAGER).await.len(), before + 2);
+
+    // A new role approved, in the language HR works in.
+    let manager = app.signed_in(MANAGER).await;
+    let reply = manager
+        .post(
+            "/vacancies/new",
+            &[
+                ("title", "Tenancy support officer"),
+                ("summary", "Helps tenants keep their homes."),
+                ("service_area", "housing"),
+                ("grade_min", "5"),
+                ("grade_max", "5"),
+                ("hours", "37"),
+                ("site", "Civic Centre"),
+                ("training_limit", "90"),
+                ("essential_code", ""),
+                ("essential_title", ""),
+                ("essential_days", ""),
+                ("strength_id", ""),
+                ("strength_level", ""),
+                ("strength_weight", ""),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let role = id_after(reply.location().unwrap(), "/vacancies/");
+    let r = hr
+        .post(
+            &format!("/vacancies/{role}/approve?lang=cy"),
+            &[("outcome", "approve"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let told = emails_to(&app, MANAGER).await;
+    assert_eq!(told.len(), before + 3);
+    assert!(
+        told.iter()
+            .any(|m| m.subject == "Wedi’i gymeradwyo: Tenancy support officer"),
+        "{told:?}"
+    );
+    // Other councils' outboxes hold none of it.
+    let other = org_id(&app, "eastbrook").await;
+    let (theirs, _) = beacon_db::outbox::list(app.db().conn(), Some(other), 1, 10_000)
+        .await
+        .unwrap();
+    assert!(theirs.iter().all(|m| m.to_address != MANAGER));
+    app
+}
+
+async fn posts_are_found_by_reference_or_holder(app: TestApp) -> TestApp {
+    let org = org_id(&app, "northmere").await;
+    let filled = beacon_db::vacancies::posts(
+        app.db().conn(),
+        org,
+        &beacon_db::vacancies::PostFilter {
+            status: Some(beacon_core::talent::PostStatus::Filled),
+            ..Default::default()
+        },
+        1,
+        50,
+    )
+    .await
+    .unwrap();
+    let (post, holder) = filled
+        .posts
+        .iter()
+        .find_map(|p| {
+            let name = filled.holders.get(&p.holder_id?)?;
+            Some((p.clone(), name.clone()))
+        })
+        .expect("the demo has posts with holders");
+    let manager = app.signed_in(MANAGER).await;
+    // By the holder's surname, in another case: the post and its holder.
+    let surname = holder.split_whitespace().last().unwrap().to_uppercase();
+    let page = manager
+        .get(&format!("/posts?q={}", urlencode(&surname)))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&post.reference), "{}", page.body);
+    assert!(page.body.contains(&holder));
+    let rows = page.texts("main table tbody tr");
+    assert!(
+        rows.iter().all(|r| r.to_uppercase().contains(&surname)),
+        "only posts whose reference or holder matches: {rows:?}"
+    );
+    // By reference, in lower case: that post alone.
+    add_post(&app, "SRCH-0001").await;
+    add_post(&app, "SRCH-0002").await;
+    let page = manager.get("/posts?q=srch-0001").await;
+    let rows = page.texts("main table tbody tr");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].starts_with("SRCH-0001"));
+    assert!(
+        page.body.contains("value=\"srch-0001\""),
+        "the search is kept"
+    );
+    let page = manager.get("/posts?q=srch&status=vacant").await;
+    assert_eq!(page.texts("main table tbody tr").len(), 2);
+    // Wildcards are text, and nobody else's posts are found.
+    let page = manager.get("/posts?q=%25").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.texts("main table tbody tr").is_empty());
+    let other = app.signed_in(OTHER_MANAGER).await;
+    let page = other.get("/posts?q=srch-0001").await;
+    assert!(page.texts("main table tbody tr").is_empty());
+    // In Welsh too.
+    let page = manager.get("/posts?q=srch&lang=cy").await;
+    assert!(page.body.contains("Cyfeirnod neu enw’r deiliad"));
+    app
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

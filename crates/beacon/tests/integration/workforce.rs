@@ -6,6 +6,7 @@ use beacon_core::Role;
 use beacon_core::account::Email;
 use beacon_core::organisation::{OrgKind, OrgName, Slug};
 use beacon_core::permission::Capability;
+use beacon_core::talent::import::{Disability, Equality, Ethnicity, Sex};
 use beacon_core::talent::{PoolStatus, PoolTier};
 use beacon_core::text::DisplayName;
 use beacon_db::TransactionTrait;
@@ -34,6 +35,9 @@ both_databases!(
     the_command_line_imports_all_or_nothing,
     settings_are_checked_and_audited,
     analytics_count_what_is_there_and_suppress_small_numbers,
+    a_file_without_equality_columns_keeps_what_was_recorded,
+    numbers_and_references_match_whatever_their_case,
+    vacancy_files_set_what_a_vacancy_asks_for,
 );
 
 const HR: &str = "hr@northmere.example";
@@ -635,5 +639,220 @@ async fn analytics_count_what_is_there_and_suppress_small_numbers(app: TestApp) 
             .iter()
             .any(|row| row == "Recruitment cost avoided £15,000")
     );
+    app
+}
+
+/// The equality data of a staff record, by employee number.
+async fn equality_of(app: &TestApp, number: &str) -> Option<Equality> {
+    let org = org_id(app, "northmere").await;
+    let s = beacon_db::pool::staff_by_number(app.db().conn(), org, number)
+        .await
+        .unwrap()
+        .expect("the staff record");
+    db::equality_of_staff(app.db().conn(), org, s.id)
+        .await
+        .unwrap()
+}
+
+async fn a_file_without_equality_columns_keeps_what_was_recorded(app: TestApp) -> TestApp {
+    let hr = app.signed_in(HR).await;
+    let token = csrf_in(&hr.get("/talent/import").await.body).unwrap();
+    let r = upload(&app, &hr, "staff", &staff_file(1200, 2), Some(&token)).await;
+    assert!(r.body.contains("2 created, 0 updated"), "{}", r.body);
+    let recorded = equality_of(&app, "WF01200").await.expect("recorded");
+    assert_eq!(recorded.sex, Some(Sex::Female));
+
+    // A payroll file with no equality columns changes the job, not them.
+    let payroll = "employee_number,name,job_title,grade,weekly_hours\n\
+                   WF01200,\"Person 1200, Imported\",Senior officer,6,37\n\
+                   WF01201,\"Person 1201, Imported\",Officer,5,30\n";
+    let r = upload(&app, &hr, "staff", payroll, Some(&token)).await;
+    assert!(r.body.contains("0 created, 2 updated"), "{}", r.body);
+    assert_eq!(equality_of(&app, "WF01200").await, Some(recorded));
+    assert!(equality_of(&app, "WF01201").await.is_some());
+
+    // A file with some of them changes those, and empties a cell left empty.
+    let partial = "employee_number,name,job_title,grade,weekly_hours,disability,age_band\n\
+                   WF01200,\"Person 1200, Imported\",Senior officer,6,37,yes,\n";
+    let r = upload(&app, &hr, "staff", partial, Some(&token)).await;
+    assert!(r.body.contains("0 created, 1 updated"), "{}", r.body);
+    let now = equality_of(&app, "WF01200").await.expect("still recorded");
+    assert_eq!(now.sex, Some(Sex::Female));
+    assert_eq!(now.ethnicity, Some(Ethnicity::White));
+    assert_eq!(now.disability, Some(Disability::Yes));
+    assert_eq!(now.age_band, None);
+
+    // Someone new in a file without the columns gets no equality row.
+    let newcomer = "employee_number,name,job_title,grade,weekly_hours\n\
+                    WF01202,New Person,Officer,5,37\n";
+    let r = upload(&app, &hr, "staff", newcomer, Some(&token)).await;
+    assert!(r.body.contains("1 created, 0 updated"), "{}", r.body);
+    assert_eq!(equality_of(&app, "WF01202").await, None);
+    app
+}
+
+async fn numbers_and_references_match_whatever_their_case(app: TestApp) -> TestApp {
+    let hr = app.signed_in(HR).await;
+    let token = csrf_in(&hr.get("/talent/import").await.body).unwrap();
+    let before = staff_count(&app, "northmere").await;
+    let r = upload(&app, &hr, "staff", &staff_file(1300, 1), Some(&token)).await;
+    assert!(r.body.contains("1 created"), "{}", r.body);
+    // The same person from a system that writes numbers in lower case.
+    let lower = "employee_number,name,job_title,grade,weekly_hours\n\
+                 wf01300,Person 1300 Renamed,Officer,5,37\n";
+    let r = upload(&app, &hr, "staff", lower, Some(&token)).await;
+    assert!(r.body.contains("0 created, 1 updated"), "{}", r.body);
+    assert_eq!(staff_count(&app, "northmere").await, before + 1);
+
+    // A post whose holder is named in another case, then the post again.
+    let posts = "post_reference,title,service_area,grade,weekly_hours,site,annual_cost,holder_employee_number\n\
+                 WFC-1,Clerk,libraries,4,37,Central,20000,wf01300\n";
+    let r = upload(&app, &hr, "posts", posts, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("1 created, 0 updated"), "{}", r.body);
+    let again = "post_reference,title,service_area,grade,weekly_hours,site,annual_cost,status\n\
+                 wfc-1,Clerk,libraries,4,37,Central,21000,vacant\n";
+    let r = upload(&app, &hr, "posts", again, Some(&token)).await;
+    assert!(r.body.contains("0 created, 1 updated"), "{}", r.body);
+    // A vacancy for the post, named in yet another case.
+    let vacancies = "post_reference,title,service_area,grade_min,weekly_hours,site\n\
+                     Wfc-1,Clerk,libraries,4,37,Central\n";
+    let r = upload(&app, &hr, "vacancies", vacancies, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("1 created, 0 updated"), "{}", r.body);
+    app
+}
+
+/// The vacancy of a post, found as the posts page finds it, by reference.
+async fn vacancy_of_post(app: &TestApp, reference: &str) -> uuid::Uuid {
+    let org = org_id(app, "northmere").await;
+    let filter = beacon_db::vacancies::PostFilter {
+        search: Some(reference.to_owned()),
+        ..Default::default()
+    };
+    let found = beacon_db::vacancies::posts(app.db().conn(), org, &filter, 1, 10)
+        .await
+        .unwrap();
+    let post = found
+        .posts
+        .iter()
+        .find(|p| p.reference == reference)
+        .expect("the post");
+    beacon_db::vacancies::vacancies_for_post(app.db().conn(), org, post.id)
+        .await
+        .unwrap()
+        .first()
+        .expect("the vacancy")
+        .id
+}
+
+async fn vacancy_files_set_what_a_vacancy_asks_for(app: TestApp) -> TestApp {
+    let hr = app.signed_in(HR).await;
+    let token = csrf_in(&hr.get("/talent/import").await.body).unwrap();
+    let org = org_id(&app, "northmere").await;
+    let framework = beacon_db::vacancies::strengths(app.db().conn(), org)
+        .await
+        .unwrap();
+    let (first, second) = (&framework[0], &framework[1]);
+    let posts = "post_reference,title,service_area,grade,weekly_hours,site,annual_cost\n\
+                 WFR-1,Driver,waste,4,37,Depot,24000\n";
+    let r = upload(&app, &hr, "posts", posts, Some(&token)).await;
+    assert!(r.body.contains("1 created"), "{}", r.body);
+    let header = "post_reference,title,service_area,grade_min,weekly_hours,site,essential_qualifications,desired_strengths,experience";
+    let file = format!(
+        "{header}\n\
+         WFR-1,Driver,waste,4,37,Depot,\"hgv_class_2|HGV class 2 licence|30; cpc|Driver CPC\",\"{}|4|3; {}|2|1\",\"waste_and_recycling|24; highways_and_transport|6\"\n",
+        first.name.to_uppercase(),
+        second.name
+    );
+    let r = upload(&app, &hr, "vacancies", &file, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = vacancy_of_post(&app, "WFR-1").await;
+    let req = beacon_db::vacancies::requirements(app.db().conn(), org, id)
+        .await
+        .unwrap();
+    let essentials: Vec<(String, Option<i32>)> = req
+        .essentials
+        .iter()
+        .map(|e| (e.code.clone(), e.training_days))
+        .collect();
+    assert_eq!(
+        essentials,
+        vec![
+            ("cpc".to_owned(), None),
+            ("hgv_class_2".to_owned(), Some(30))
+        ]
+    );
+    let strengths: Vec<(String, i32, i32)> = req
+        .strengths
+        .iter()
+        .map(|(s, name)| (name.clone(), s.level, s.weight))
+        .collect();
+    assert_eq!(
+        strengths,
+        vec![(first.name.clone(), 4, 3), (second.name.clone(), 2, 1)]
+    );
+    let experience: Vec<(String, i32)> = req
+        .experience
+        .iter()
+        .map(|x| (x.service_area.clone(), x.months))
+        .collect();
+    assert_eq!(
+        experience,
+        vec![
+            ("highways_and_transport".to_owned(), 6),
+            ("waste_and_recycling".to_owned(), 24)
+        ]
+    );
+    // The vacancy's page shows them.
+    let page = hr.get(&format!("/vacancies/{id}")).await;
+    assert!(page.body.contains("HGV class 2 licence"), "{}", page.body);
+
+    // A file without the columns updates the vacancy and keeps them.
+    let plain = "post_reference,title,service_area,grade_min,weekly_hours,site\n\
+                 WFR-1,Lorry driver,waste,4,37,Depot\n";
+    let r = upload(&app, &hr, "vacancies", plain, Some(&token)).await;
+    assert!(r.body.contains("0 created, 1 updated"), "{}", r.body);
+    let kept = beacon_db::vacancies::requirements(app.db().conn(), org, id)
+        .await
+        .unwrap();
+    assert_eq!(kept.essentials.len(), 2);
+    assert_eq!(kept.strengths.len(), 2);
+    assert_eq!(kept.experience.len(), 2);
+
+    // A strength outside the framework, or training beyond the council's
+    // limit, refuses the whole file, naming the line.
+    let audits = audit_count(&app).await;
+    let bad = format!(
+        "{header}\n\
+         WFR-1,Driver,waste,4,37,Depot,,Not a strength at all|3|1,\n\
+         WFR-1b,Driver,waste,4,37,Depot,hgv|HGV|999,,\n"
+    );
+    let r = upload(&app, &hr, "vacancies", &bad, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rows = r.texts("#problems ~ table tbody tr");
+    assert!(
+        rows.iter().any(|r| r.starts_with("2 desired_strengths")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("3 essential_qualifications")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.starts_with("3 post_reference")),
+        "{rows:?}"
+    );
+    assert_eq!(audit_count(&app).await, audits);
+    let unchanged = beacon_db::vacancies::requirements(app.db().conn(), org, id)
+        .await
+        .unwrap();
+    assert_eq!(unchanged.strengths.len(), 2);
+    // A malformed item is refused when the file is read.
+    let malformed = format!("{header}\nWFR-1,Driver,waste,4,37,Depot,,Resilience|high,\n");
+    let r = upload(&app, &hr, "vacancies", &malformed, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("strength|level|weight"), "{}", r.body);
     app
 }
