@@ -13,6 +13,7 @@ mod m20261123_000006_sessions;
 mod m20261123_000010_talent;
 mod m20261123_000011_vacancy_reviews;
 mod m20261123_000012_redeployment;
+mod m20261124_000031_page_indexes;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_talent::Migration),
             Box::new(m20261123_000011_vacancy_reviews::Migration),
             Box::new(m20261123_000012_redeployment::Migration),
+            Box::new(m20261124_000031_page_indexes::Migration),
         ]
     }
 }
