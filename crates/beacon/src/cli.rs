@@ -103,6 +103,7 @@ impl ServeArgs {
 pub enum DemoScale {
     Full,
     Small,
+    Bench,
 }
 
 #[derive(Subcommand, Debug)]
@@ -117,7 +118,8 @@ pub enum Command {
         #[arg(long = "accounts-json")]
         accounts_json: Option<PathBuf>,
         /// How big the demo councils' workforces are: `full` (Northmere has
-        /// about 8,500 staff) or `small` (a few hundred, quick to seed).
+        /// about 8,500 staff), `small` (a few hundred, quick to seed) or
+        /// `bench` (50,000 staff and 100,000 ideas, for bench/pages/).
         #[arg(long, value_enum, default_value_t = DemoScale::Full)]
         scale: DemoScale,
     },
@@ -191,6 +193,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let scale = match scale {
                 DemoScale::Full => demo::Scale::Full,
                 DemoScale::Small => demo::Scale::Small,
+                DemoScale::Bench => demo::Scale::Bench,
             };
             let accounts = demo::seed_with(&db, time::OffsetDateTime::now_utc(), scale).await?;
             if let Some(path) = &accounts_json {

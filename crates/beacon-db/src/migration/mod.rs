@@ -18,6 +18,7 @@ mod m20261124_000002_exchange_search;
 mod m20261124_000003_exchange_spread;
 mod m20261124_000004_exchange_visits;
 mod m20261124_000005_exchange_federation;
+mod m20261124_000031_page_indexes;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_exchange_spread::Migration),
             Box::new(m20261124_000004_exchange_visits::Migration),
             Box::new(m20261124_000005_exchange_federation::Migration),
+            Box::new(m20261124_000031_page_indexes::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! sector administrator, an account for every role in each council, and each
 //! council's innovation pipeline (`pipeline`) and workforce (`talent`).
 mod exchange;
+mod bench;
 mod pipeline;
 mod talent;
 
@@ -105,6 +106,10 @@ pub enum Scale {
     Full,
     /// Enough of every kind of record for the test suites, quick to seed.
     Small,
+    /// The size the page benchmark (`bench/pages/`) measures: Northmere with
+    /// 50,000 staff and 100,000 ideas, the others as in `Full`. Seeded in
+    /// bulk; see docs/benchmarks.md.
+    Bench,
 }
 
 impl Scale {
@@ -112,7 +117,8 @@ impl Scale {
     pub const fn staff(self, index: usize) -> usize {
         match (self, index) {
             (Scale::Full, 0) => 8_500,
-            (Scale::Full, _) => 1_200,
+            (Scale::Bench, 0) => 50_000,
+            (Scale::Full | Scale::Bench, _) => 1_200,
             (Scale::Small, 0) => 240,
             (Scale::Small, _) => 90,
         }
@@ -180,6 +186,9 @@ pub async fn seed_with(
         }
         pipeline::seed(&txn, now, &demo_org).await?;
         talent::seed(&txn, now, &demo_org, scale).await?;
+        if scale == Scale::Bench && i == 0 {
+            bench::seed(&txn, now, &demo_org).await?;
+        }
         txn.commit().await?;
         demo_orgs.push(demo_org);
     }

@@ -20,24 +20,24 @@ use beacon_db::ideas::{self, NewIdea};
 use time::{Duration, OffsetDateTime};
 
 /// One idea's words and classification.
-struct Text {
-    title: &'static str,
-    problem: &'static str,
-    proposal: &'static str,
-    area: &'static str,
-    today: &'static str,
-    aspiration: &'static str,
-    benefit: &'static str,
-    kind: IdeaKind,
-    facet: Facet,
-    lever: Lever,
+pub(crate) struct Text {
+    pub(crate) title: &'static str,
+    pub(crate) problem: &'static str,
+    pub(crate) proposal: &'static str,
+    pub(crate) area: &'static str,
+    pub(crate) today: &'static str,
+    pub(crate) aspiration: &'static str,
+    pub(crate) benefit: &'static str,
+    pub(crate) kind: IdeaKind,
+    pub(crate) facet: Facet,
+    pub(crate) lever: Lever,
 }
 
 use Facet::*;
 use IdeaKind::*;
 use Lever::*;
 
-const POOL: [Text; 16] = [
+pub(crate) const POOL: [Text; 16] = [
     Text {
         title: "Report potholes with a photo",
         problem: "Residents phone in potholes without being able to show how bad they are, so an inspector visits every report, and four in ten need no repair.",
@@ -462,7 +462,7 @@ const SLOTS: [Slot; 15] = [
 ];
 
 /// The path to each stage, with the reason recorded for each move.
-fn path_to(stage: &str) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn path_to(stage: &str) -> Vec<(&'static str, &'static str)> {
     let forward: [(&str, &str); 7] = [
         (
             SCREENED,

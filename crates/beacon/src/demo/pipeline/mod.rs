@@ -4,10 +4,10 @@
 //! its own tables, in this order, inside the council's transaction.
 mod appraisal;
 mod delivery;
-mod ideas;
+pub(super) mod ideas;
 mod ideation;
 mod panel;
-mod participation;
+pub(super) mod participation;
 
 use super::DemoOrg;
 use beacon_db::DatabaseTransaction;

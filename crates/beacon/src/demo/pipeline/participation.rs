@@ -12,7 +12,7 @@ use beacon_db::participation::{self as db, Subject};
 use time::{Duration, OffsetDateTime};
 
 /// Who supports ideas in the demo, in the order they join in.
-const SUPPORTERS: [Role; 8] = [
+pub(crate) const SUPPORTERS: [Role; 8] = [
     Role::Resident,
     Role::Staff,
     Role::Manager,
@@ -23,7 +23,7 @@ const SUPPORTERS: [Role; 8] = [
     Role::Admin,
 ];
 
-const COMMENTS: [(Role, &str); 4] = [
+pub(crate) const COMMENTS: [(Role, &str); 4] = [
     (
         Role::Staff,
         "We tried something like this at the depot last year. The hard part was the first month; after that people would not go back. Happy to share our notes.",

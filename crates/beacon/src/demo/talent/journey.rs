@@ -56,7 +56,8 @@ const CYCLE: [Plan; 10] = [
 fn journeys_for(scale: Scale, index: usize) -> usize {
     match (scale, index) {
         (Scale::Full, 0) => 60,
-        (Scale::Full, _) => 20,
+        (Scale::Bench, 0) => 350,
+        (Scale::Full | Scale::Bench, _) => 20,
         (Scale::Small, _) => 10,
     }
 }
@@ -64,7 +65,8 @@ fn journeys_for(scale: Scale, index: usize) -> usize {
 fn assignments_for(scale: Scale, index: usize) -> usize {
     match (scale, index) {
         (Scale::Full, 0) => 24,
-        (Scale::Full, _) => 8,
+        (Scale::Bench, 0) => 140,
+        (Scale::Full | Scale::Bench, _) => 8,
         (Scale::Small, _) => 4,
     }
 }

@@ -17,7 +17,7 @@ use time::{Duration, OffsetDateTime};
 /// people to show it.
 const fn one_in(scale: Scale) -> usize {
     match scale {
-        Scale::Full => 33,
+        Scale::Full | Scale::Bench => 33,
         Scale::Small => 8,
     }
 }

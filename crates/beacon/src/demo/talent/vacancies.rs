@@ -29,7 +29,8 @@ fn annual_cost(grade: i32, weekly_minutes: i32) -> i64 {
 fn vacant_posts(scale: Scale, index: usize) -> usize {
     match (scale, index) {
         (Scale::Full, 0) => 64,
-        (Scale::Full, _) => 16,
+        (Scale::Bench, 0) => 376,
+        (Scale::Full | Scale::Bench, _) => 16,
         (Scale::Small, 0) => 16,
         (Scale::Small, _) => 8,
     }

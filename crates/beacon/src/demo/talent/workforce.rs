@@ -97,7 +97,8 @@ async fn history(
 ) -> anyhow::Result<()> {
     let wanted = match (scale, council.index) {
         (Scale::Full, 0) => 160,
-        (Scale::Full, _) => 40,
+        (Scale::Bench, 0) => 940,
+        (Scale::Full | Scale::Bench, _) => 40,
         (Scale::Small, 0) => 30,
         (Scale::Small, _) => 12,
     };
