@@ -1,8 +1,8 @@
 //! Demo data: three fictional councils (two of them in a partnership), a
 //! sector administrator, an account for every role in each council, and each
 //! council's innovation pipeline (`pipeline`) and workforce (`talent`).
-mod exchange;
 mod bench;
+mod exchange;
 mod pipeline;
 mod talent;
 
