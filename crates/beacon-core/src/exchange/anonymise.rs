@@ -20,7 +20,8 @@ pub struct AnonymisedText {
 }
 
 /// The sections anonymised text must have: enough to learn from a failure.
-pub const ANONYMISED_SECTIONS: [Section; 3] = [Section::Summary, Section::Results, Section::Lessons];
+pub const ANONYMISED_SECTIONS: [Section; 3] =
+    [Section::Summary, Section::Results, Section::Lessons];
 
 /// Check anonymised text. `names` are the words it must not contain (the
 /// council's name, its places): each is matched without regard to case.
@@ -75,6 +76,36 @@ pub fn names_in(text: &str, names: &[&str]) -> bool {
         let n = n.trim().to_lowercase();
         n.chars().count() >= 3 && text.contains(&n)
     })
+}
+
+/// The words of a council's name that identify it (not "Council",
+/// "Borough" and the like), for [`parse_anonymised`]'s `names`.
+pub fn council_words(name: &str) -> Vec<String> {
+    const GENERIC: &[&str] = &[
+        "council",
+        "borough",
+        "county",
+        "district",
+        "city",
+        "metropolitan",
+        "royal",
+        "the",
+        "and",
+        "of",
+        "town",
+        "unitary",
+        "authority",
+        "cyngor",
+        "sir",
+    ];
+    let mut words = vec![name.trim().to_owned()];
+    for w in name.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+        let lower = w.to_lowercase();
+        if lower.chars().count() >= 3 && !GENERIC.contains(&lower.as_str()) {
+            words.push(w.to_owned());
+        }
+    }
+    words
 }
 
 /// What a publication says about a case. `council` is `None` for an
@@ -176,6 +207,10 @@ mod tests {
             ]
         );
         assert!(!names_in("an AI pilot", &["AI"]), "short names are ignored");
+        assert_eq!(
+            council_words("Aske Vale District Council"),
+            vec!["Aske Vale District Council", "Aske", "Vale"]
+        );
     }
 
     #[test]
@@ -189,7 +224,7 @@ mod tests {
             outcome: "stopped",
             evidence: "2",
             funder: "Northmere Community Fund",
-            funding_amount: Some(10_000_00),
+            funding_amount: Some(1_000_000),
             tags: "northmere, chatbot",
             ..CaseInput::default()
         };

@@ -57,7 +57,10 @@ impl Sections {
 
     /// Each section with its text, in page order.
     pub fn iter(&self) -> impl Iterator<Item = (Section, &str)> {
-        Section::ALL.iter().copied().zip(self.0.iter().map(String::as_str))
+        Section::ALL
+            .iter()
+            .copied()
+            .zip(self.0.iter().map(String::as_str))
     }
 }
 
@@ -171,11 +174,7 @@ pub fn parse_tags(raw: &str) -> Result<Vec<String>, &'static str> {
     Ok(tags)
 }
 
-fn choice<T: std::str::FromStr>(
-    raw: &str,
-    field: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<T> {
+fn choice<T: std::str::FromStr>(raw: &str, field: &str, problems: &mut Vec<Problem>) -> Option<T> {
     let raw = raw.trim();
     if raw.is_empty() {
         problems.push(Problem::new(field, "choose"));
@@ -225,7 +224,13 @@ pub fn parse_case(input: &CaseInput<'_>, this_year: i32) -> Result<ValidCase, Ve
         }
     };
     let outcome = choice::<Outcome>(input.outcome, "outcome", &mut problems);
-    let evidence = match input.evidence.trim().parse::<u8>().ok().and_then(EvidenceLevel::new) {
+    let evidence = match input
+        .evidence
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .and_then(EvidenceLevel::new)
+    {
         Some(e) => Some(e),
         None => {
             problems.push(Problem::new("evidence", "choose"));
@@ -243,7 +248,11 @@ pub fn parse_case(input: &CaseInput<'_>, this_year: i32) -> Result<ValidCase, Ve
             problems.push(Problem::new(field, "money_negative"));
         }
     }
-    let funder = input.funder.split_whitespace().collect::<Vec<_>>().join(" ");
+    let funder = input
+        .funder
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let programme = input
         .programme
         .split_whitespace()
@@ -260,8 +269,7 @@ pub fn parse_case(input: &CaseInput<'_>, this_year: i32) -> Result<ValidCase, Ve
     }
     // An amount or a date without a funder names nobody (360Giving needs the
     // funding organisation).
-    if funder.is_empty() && (input.funding_amount.is_some() || input.funding_awarded_on.is_some())
-    {
+    if funder.is_empty() && (input.funding_amount.is_some() || input.funding_awarded_on.is_some()) {
         problems.push(Problem::new("funder", "funder_missing"));
     }
     let tags = match parse_tags(input.tags) {
@@ -272,30 +280,33 @@ pub fn parse_case(input: &CaseInput<'_>, this_year: i32) -> Result<ValidCase, Ve
         }
     };
     match (service_area, facet, stage, year, outcome, evidence) {
-        (Some(service_area), Some(facet), Some(stage), Some(year), Some(outcome), Some(evidence))
-            if problems.is_empty() =>
-        {
-            Ok(ValidCase {
-                title,
-                sections,
-                metadata: Metadata {
-                    service_area,
-                    facet,
-                    stage,
-                    year,
-                    outcome,
-                    evidence,
-                    money: m,
-                },
-                funding: Funding {
-                    funder,
-                    programme,
-                    amount_pence: input.funding_amount,
-                    awarded_on: input.funding_awarded_on,
-                },
-                tags,
-            })
-        }
+        (
+            Some(service_area),
+            Some(facet),
+            Some(stage),
+            Some(year),
+            Some(outcome),
+            Some(evidence),
+        ) if problems.is_empty() => Ok(ValidCase {
+            title,
+            sections,
+            metadata: Metadata {
+                service_area,
+                facet,
+                stage,
+                year,
+                outcome,
+                evidence,
+                money: m,
+            },
+            funding: Funding {
+                funder,
+                programme,
+                amount_pence: input.funding_amount,
+                awarded_on: input.funding_awarded_on,
+            },
+            tags,
+        }),
         _ => Err(problems),
     }
 }
@@ -308,6 +319,120 @@ pub fn publish_problems(sections: &Sections) -> Vec<Problem> {
         .filter(|s| sections.get(**s).trim().is_empty())
         .map(|s| Problem::new(s.key(), "needed_to_publish"))
         .collect()
+}
+
+/// The largest attachment: 10 MB.
+pub const ATTACHMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// The longest file name kept.
+pub const FILE_NAME_MAX: usize = 100;
+
+/// A file that may be attached to a case: its name made safe, and the type
+/// decided by us (from the allow-list, checked against the bytes), never by
+/// the browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidFile {
+    pub file_name: String,
+    pub content_type: &'static str,
+}
+
+/// The types a case may carry: extension, content type, and the bytes the
+/// file must start with (`None` for text, which must be UTF-8 instead).
+const ALLOWED: &[(&str, &str, Option<&[u8]>)] = &[
+    ("pdf", "application/pdf", Some(b"%PDF-")),
+    ("png", "image/png", Some(b"\x89PNG\r\n\x1a\n")),
+    ("jpg", "image/jpeg", Some(b"\xff\xd8\xff")),
+    ("jpeg", "image/jpeg", Some(b"\xff\xd8\xff")),
+    ("gif", "image/gif", Some(b"GIF8")),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some(b"PK\x03\x04"),
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some(b"PK\x03\x04"),
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Some(b"PK\x03\x04"),
+    ),
+    (
+        "odt",
+        "application/vnd.oasis.opendocument.text",
+        Some(b"PK\x03\x04"),
+    ),
+    (
+        "ods",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        Some(b"PK\x03\x04"),
+    ),
+    ("doc", "application/msword", Some(b"\xd0\xcf\x11\xe0")),
+    ("xls", "application/vnd.ms-excel", Some(b"\xd0\xcf\x11\xe0")),
+    ("csv", "text/csv", None),
+    ("txt", "text/plain", None),
+];
+
+/// A file name made safe to store and to send back in a header: the last
+/// path component, letters, digits, spaces, dots, hyphens and underscores
+/// only, no leading dots, at most 100 characters (keeping the extension).
+pub fn sanitise_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cleaned = cleaned.trim_start_matches(['.', ' ']).to_owned();
+    if cleaned.chars().count() <= FILE_NAME_MAX {
+        return cleaned;
+    }
+    match cleaned.rsplit_once('.') {
+        Some((stem, ext)) if ext.chars().count() <= 5 => {
+            let keep = FILE_NAME_MAX - ext.chars().count() - 1;
+            format!("{}.{ext}", stem.chars().take(keep).collect::<String>())
+        }
+        _ => cleaned.chars().take(FILE_NAME_MAX).collect(),
+    }
+}
+
+/// Check an uploaded file; the key names the problem.
+pub fn check_attachment(raw_name: &str, bytes: &[u8]) -> Result<ValidFile, &'static str> {
+    if bytes.is_empty() {
+        return Err("file_empty");
+    }
+    if bytes.len() > ATTACHMENT_MAX_BYTES {
+        return Err("file_too_large");
+    }
+    let file_name = sanitise_file_name(raw_name);
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(stem, e)| (stem, e.to_lowercase()));
+    let Some((stem, ext)) = ext.filter(|(stem, _)| !stem.is_empty()) else {
+        return Err("file_type");
+    };
+    let _ = stem;
+    let Some((_, content_type, magic)) = ALLOWED.iter().find(|(e, _, _)| *e == ext) else {
+        return Err("file_type");
+    };
+    let fits = match magic {
+        Some(m) => bytes.starts_with(m),
+        None => std::str::from_utf8(bytes).is_ok() && !bytes.contains(&0),
+    };
+    if !fits {
+        return Err("file_mismatch");
+    }
+    Ok(ValidFile {
+        file_name,
+        content_type,
+    })
 }
 
 #[cfg(test)]
@@ -339,7 +464,7 @@ mod tests {
             outcome: "adopted",
             evidence: "3",
             money: CaseMoney {
-                cashable: 120_000_00,
+                cashable: 12_000_000,
                 ..CaseMoney::default()
             },
             tags: "Telecare, falls ,TELECARE",
@@ -380,7 +505,7 @@ mod tests {
         i.year = "1999";
         i.evidence = "6";
         i.money.cost = -1;
-        i.funding_amount = Some(5_000_00);
+        i.funding_amount = Some(500_000);
         let fields: Vec<_> = parse_case(&i, 2026)
             .unwrap_err()
             .into_iter()
@@ -414,7 +539,10 @@ mod tests {
         assert_eq!(parse_tags("").unwrap(), Vec::<String>::new());
         assert_eq!(parse_tags("<script>").unwrap_err(), "tag_characters");
         assert_eq!(parse_tags("a").unwrap_err(), "tag_length");
-        let many = (0..11).map(|i| format!("tag{i}")).collect::<Vec<_>>().join(",");
+        let many = (0..11)
+            .map(|i| format!("tag{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
         assert_eq!(parse_tags(&many).unwrap_err(), "too_many_tags");
     }
 
@@ -433,7 +561,43 @@ mod tests {
         assert!(publish_problems(&full).is_empty());
     }
 
+    #[test]
+    fn only_allowed_files_whose_bytes_match_are_kept() {
+        let pdf = b"%PDF-1.7 rest";
+        let ok = check_attachment("C:\\Users\\me\\Evaluation report.PDF", pdf).unwrap();
+        assert_eq!(ok.file_name, "Evaluation report.PDF");
+        assert_eq!(ok.content_type, "application/pdf");
+        assert_eq!(
+            check_attachment("report.pdf", b"<html>"),
+            Err("file_mismatch")
+        );
+        assert_eq!(check_attachment("page.html", b"<html>"), Err("file_type"));
+        assert_eq!(check_attachment("noext", b"text"), Err("file_type"));
+        assert_eq!(check_attachment(".pdf", pdf), Err("file_type"));
+        assert_eq!(check_attachment("a.csv", b""), Err("file_empty"));
+        assert_eq!(check_attachment("a.txt", b"ok\0"), Err("file_mismatch"));
+        let big = vec![b'a'; ATTACHMENT_MAX_BYTES + 1];
+        assert_eq!(check_attachment("a.txt", &big), Err("file_too_large"));
+        assert_eq!(
+            check_attachment("../../etc/\"x\";.csv", b"a,b")
+                .unwrap()
+                .file_name,
+            "_x__.csv"
+        );
+    }
+
     proptest! {
+        /// A kept file name never carries a path, a quote or a control
+        /// character, and is never longer than the limit.
+        #[test]
+        fn file_names_are_safe(raw in "\\PC{0,300}") {
+            let name = sanitise_file_name(&raw);
+            prop_assert!(name.chars().count() <= FILE_NAME_MAX);
+            prop_assert!(!name.contains(['/', '\\', '"', '\'', ';']));
+            prop_assert!(!name.chars().any(char::is_control));
+            prop_assert!(!name.starts_with('.'));
+        }
+
         /// Whatever is typed as tags, what is kept is lower case, trimmed,
         /// unique and within the limits.
         #[test]
