@@ -174,6 +174,10 @@ pub async fn create_partnership(
         )
         .await?;
     }
+    // Partners-level case studies are read by the partners of the day.
+    for org in members {
+        crate::exchange::cases::refresh_audiences(&txn, now, *org).await?;
+    }
     txn.commit().await?;
     Ok(id)
 }

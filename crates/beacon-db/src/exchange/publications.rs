@@ -29,3 +29,27 @@ pub fn readable_by(reader: &Reader) -> Condition {
         ),
     }
 }
+
+/// The reader a member of `org` is: acting for it, with its partners.
+pub async fn reader_for<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    org: beacon_core::OrgId,
+) -> Result<Reader, crate::DbError> {
+    Ok(Reader::Member {
+        org,
+        partners: crate::organisations::partners_of(conn, org).await?,
+    })
+}
+
+/// The publication with this id, if `reader` may read it.
+pub async fn readable<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    reader: &Reader,
+    id: uuid::Uuid,
+) -> Result<Option<case_publication::Model>, crate::DbError> {
+    use sea_orm::{EntityTrait, QueryFilter};
+    Ok(case_publication::Entity::find_by_id(id)
+        .filter(readable_by(reader))
+        .one(conn)
+        .await?)
+}
