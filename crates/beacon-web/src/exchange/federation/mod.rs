@@ -113,7 +113,7 @@ impl SourcePartial {
         self.lang.t(key)
     }
 
-    fn from_text(&self) -> String {
+    fn heading(&self) -> String {
         crate::i18n::tf(
             self.lang,
             "exchange.federation.mark.from",
