@@ -55,11 +55,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let background = tokio::spawn(background_work(state.clone()));
+    let federation = tokio::spawn(crate::exchange::federation::fetch_loop(state.clone()));
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     background.abort();
+    federation.abort();
     result
 }
 

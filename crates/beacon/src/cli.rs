@@ -132,11 +132,23 @@ pub enum Command {
     },
     /// Import staff, posts or vacancies from CSV, all or nothing.
     Import(import::ImportArgs),
+    /// The practice exchange.
+    Exchange {
+        #[command(subcommand)]
+        command: ExchangeCommand,
+    },
     /// The matching engine: optimal and stable assignment, ranking.
     Match {
         #[command(subcommand)]
         command: beacon_match_cli::MatchCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExchangeCommand {
+    /// Load the case library (real cases from published reports) as public
+    /// cases; loading again changes only what changed.
+    Library,
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -225,6 +237,19 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 .await
                 .context("cannot open the database")?;
             return import::run(&db, args).await;
+        }
+        Command::Exchange {
+            command: ExchangeCommand::Library,
+        } => {
+            let url = global.database_url("beacon.db")?;
+            let db = beacon_db::Db::connect(&url)
+                .await
+                .context("cannot open the database")?;
+            let applied = crate::library::load(&db, time::OffsetDateTime::now_utc()).await?;
+            println!(
+                "case library: {} added, {} changed, {} removed",
+                applied.added, applied.changed, applied.removed
+            );
         }
         // The engine prints one JSON object and exits 2 on bad input.
         Command::Match { command } => return Ok(beacon_match_cli::run(command)),

@@ -6,5 +6,6 @@ pub mod admin;
 pub mod cli;
 pub mod demo;
 pub mod import;
+pub mod library;
 pub mod logging;
 pub mod server;

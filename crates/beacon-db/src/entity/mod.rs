@@ -86,4 +86,5 @@ pub mod case_audience;
 pub mod case_publication;
 pub mod case_study;
 pub mod case_tag;
+pub mod remote_source;
 pub mod search_change;

@@ -12,7 +12,7 @@
 //! Outside its council a case is read only through its publication
 //! (`beacon_db::exchange::publications`), whoever reads it and however.
 mod cases;
-mod federation;
+pub(crate) mod federation;
 mod search;
 mod spread;
 mod visits;

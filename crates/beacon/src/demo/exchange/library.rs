@@ -1,7 +1,9 @@
-//! The real cases of the seed documents, as public cases of the exchange's library.
+//! The real cases of the seed documents, as public cases of the exchange's
+//! library (`crate::library`, from `data/case-library.toml`).
 use beacon_db::Db;
 use time::OffsetDateTime;
 
-pub async fn seed(_db: &Db, _now: OffsetDateTime) -> anyhow::Result<()> {
+pub async fn seed(db: &Db, now: OffsetDateTime) -> anyhow::Result<()> {
+    crate::library::load(db, now).await?;
     Ok(())
 }
