@@ -849,12 +849,10 @@ pub async fn act(
     } else {
         None
     };
-    if mv == Move::Accept && join.is_none() {
-        if let Some(sc) = &schedule {
-            if !rules::fits(0, s.visit.row.party_size, sc.cap) {
-                errors.add("cap", "exchange.visits.error.below_party");
-            }
-        }
+    if let (Move::Accept, None, Some(sc)) = (mv, join, &schedule)
+        && !rules::fits(0, s.visit.row.party_size, sc.cap)
+    {
+        errors.add("cap", "exchange.visits.error.below_party");
     }
     if !errors.is_empty() {
         return render_show(&state, &visitor, &tenant, s, Some(form), errors, None).await;
