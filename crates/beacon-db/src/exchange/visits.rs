@@ -41,6 +41,9 @@ pub struct CaseRef {
     pub anonymous: bool,
     /// The reader is in the host council.
     pub own: bool,
+    /// The council's own case is not published (only its innovation leads
+    /// may reach it).
+    pub draft: bool,
 }
 
 /// The case with id `id` as `reader` may reach it: their council's own case,
@@ -69,6 +72,7 @@ pub async fn case_for<C: ConnectionTrait>(
             host_name: name,
             anonymous: case.anonymous,
             own: true,
+            draft: case.status == beacon_core::exchange::CaseStatus::Draft.key(),
         });
     }
     let publication = case_publication::Entity::find_by_id(id)
@@ -94,6 +98,7 @@ pub async fn case_for<C: ConnectionTrait>(
         },
         anonymous: publication.anonymous,
         own: false,
+        draft: false,
     })
 }
 

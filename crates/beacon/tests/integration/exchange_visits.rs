@@ -252,6 +252,7 @@ async fn questions_are_answered_and_both_sides_emailed(app: TestApp) -> TestApp 
             host_name: None,
             anonymous: false,
             own: true,
+            draft: false,
         },
         northmere,
     )

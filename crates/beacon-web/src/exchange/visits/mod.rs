@@ -127,7 +127,12 @@ pub(crate) async fn case(
 ) -> Result<CaseRef, AppError> {
     let id = parse_id(raw)?;
     let reader = reader(state, tenant).await?;
-    Ok(db::case_for(state.db.conn(), &reader, id).await?)
+    let case = db::case_for(state.db.conn(), &reader, id).await?;
+    // A draft is for the council's innovation leads only (PROMISES.md 3).
+    if case.draft && tenant.require(Capability::PublishCases).is_err() {
+        return Err(AppError::NotFound);
+    }
+    Ok(case)
 }
 
 /// Record field problems from the core rules as form errors.
