@@ -107,7 +107,7 @@ async function acceptAndSchedule(page, visit) {
   await page.getByLabel('Start time').fill('14:00');
   await page.getByLabel('End time').fill('11:00');
   await page.getByLabel('Where').fill('Civic Centre, Hub 1');
-  await page.getByLabel('Places').fill('10');
+  await page.getByLabel('Places', { exact: true }).fill('10');
   assert.equal(await press(page, 'accept'), 422);
   await expectErrorSummary(page, { fields: ['end_time'], javascript: false });
   await page.getByLabel('End time').fill('16:00');
