@@ -24,6 +24,8 @@ pub struct Message {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub sent_at: Option<Timestamp>,
+    /// An iCalendar object to send as a `text/calendar` part.
+    pub calendar: Option<String>,
 }
 
 impl From<outbox_message::Model> for Message {
@@ -38,6 +40,7 @@ impl From<outbox_message::Model> for Message {
             attempts: m.attempts,
             last_error: m.last_error,
             sent_at: m.sent_at,
+            calendar: m.calendar,
         }
     }
 }
@@ -49,6 +52,20 @@ pub async fn enqueue<C: ConnectionTrait>(
     to_address: &str,
     subject: &str,
     body: &str,
+) -> Result<Uuid, DbError> {
+    enqueue_with_calendar(db, now, organisation, to_address, subject, body, None).await
+}
+
+/// A message with an iCalendar object (an invitation, its update or its
+/// cancellation) sent beside the text.
+pub async fn enqueue_with_calendar<C: ConnectionTrait>(
+    db: &C,
+    now: Timestamp,
+    organisation: Option<OrgId>,
+    to_address: &str,
+    subject: &str,
+    body: &str,
+    calendar: Option<&str>,
 ) -> Result<Uuid, DbError> {
     let id = Uuid::new_v4();
     outbox_message::Entity::insert(outbox_message::ActiveModel {
@@ -62,6 +79,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         attempts: Set(0),
         last_error: Set(None),
         sent_at: Set(None),
+        calendar: Set(calendar.map(str::to_owned)),
     })
     .exec_without_returning(db)
     .await?;

@@ -30,13 +30,36 @@ fn build(smtp: &SmtpConfig, message: &outbox::Message) -> Result<Message, String
         .to_address
         .parse()
         .map_err(|e| format!("to address: {e}"))?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(message.subject.clone())
-        .header(lettre::message::header::ContentType::TEXT_PLAIN)
-        .body(message.body.clone())
-        .map_err(|e| e.to_string())
+        .subject(message.subject.clone());
+    match &message.calendar {
+        None => builder
+            .header(lettre::message::header::ContentType::TEXT_PLAIN)
+            .body(message.body.clone()),
+        // An invitation: the text, and the calendar object as a part mail
+        // clients offer to add to the calendar (RFC 6047).
+        Some(calendar) => {
+            use lettre::message::{MultiPart, SinglePart, header::ContentType};
+            let method = calendar
+                .lines()
+                .find_map(|l| l.strip_prefix("METHOD:"))
+                .map_or("REQUEST", str::trim);
+            let kind =
+                ContentType::parse(&format!("text/calendar; method={method}; charset=utf-8"))
+                    .map_err(|e| e.to_string())?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(message.body.clone()))
+                    .singlepart(
+                        lettre::message::Attachment::new("invitation.ics".to_owned())
+                            .body(calendar.clone(), kind),
+                    ),
+            )
+        }
+    }
+    .map_err(|e| e.to_string())
 }
 
 /// Send every message that is due. Tests call this directly instead of

@@ -88,3 +88,9 @@ pub mod case_study;
 pub mod case_tag;
 pub mod remote_source;
 pub mod search_change;
+
+// Questions and hosted visits.
+pub mod exchange_question;
+pub mod visit_closure;
+pub mod visit_request;
+pub mod visit_slot;
