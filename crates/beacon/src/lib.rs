@@ -7,4 +7,5 @@ pub mod cli;
 pub mod demo;
 pub mod import;
 pub mod logging;
+pub mod search;
 pub mod server;

@@ -1,6 +1,7 @@
 //! Demo data: three fictional councils (two of them in a partnership), a
 //! sector administrator, an account for every role in each council, and each
 //! council's innovation pipeline (`pipeline`) and workforce (`talent`).
+pub mod bench_cases;
 mod exchange;
 mod pipeline;
 mod talent;
