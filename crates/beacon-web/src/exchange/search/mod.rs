@@ -151,10 +151,6 @@ impl FacetGroup {
     fn key(&self) -> &'static str {
         self.dimension.key()
     }
-
-    fn is_open(&self) -> bool {
-        self.options.iter().any(|o| o.selected)
-    }
 }
 
 /// A result as the page shows it.
@@ -162,7 +158,6 @@ struct Row {
     href: String,
     title: String,
     council: String,
-    anonymised: bool,
     own: bool,
     area: String,
     year: i32,
@@ -178,7 +173,6 @@ fn row(lang: Lang, hit: &Hit) -> Row {
             .council
             .clone()
             .unwrap_or_else(|| lang.t("exchange.search.anonymised").to_owned()),
-        anonymised: hit.council.is_none(),
         own: hit.kind == beacon_search::Kind::Case,
         area: label(lang, Dimension::Area, &hit.service_area),
         year: hit.year,
