@@ -1034,9 +1034,23 @@ async fn similar_cases_stay_within_what_the_reader_may_read(app: TestApp) -> Tes
         !outsider.contains(&REABLEMENT.title.to_owned()),
         "{outsider:?}"
     );
-    assert!(
-        partner.contains(&REABLEMENT.title.to_owned()),
-        "{partner:?}"
+    // Its owner reads it as its own case (by the case's id), not as a
+    // publication; the partner reads the partners-level case's similar page.
+    assert_eq!(
+        aske_vale
+            .get(&format!("/exchange/cases/{culture}/similar"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(partner.is_empty());
+    let reablement = written[10].publication.unwrap();
+    assert_eq!(
+        aske_vale
+            .get(&format!("/exchange/cases/{reablement}/similar"))
+            .await
+            .status,
+        StatusCode::OK
     );
     // A case the reader may not read has no similar page: not found.
     let lockers = written[9].case;
