@@ -45,6 +45,15 @@ const BOOST_BODY: f32 = 1.0;
 /// Extra weight when the words appear together, in order.
 const BOOST_PHRASE: f32 = 2.0;
 
+/// Per council, the commit generation and its own cases' `projects` terms.
+type OwnCases = HashMap<Uuid, (u64, Arc<Vec<Term>>)>;
+/// A search's total, page of results and facet counts.
+type Ran = (
+    usize,
+    Vec<(f32, DocAddress)>,
+    tantivy::collector::FacetCounts,
+);
+
 /// Reports a rebuild's progress: (done, total).
 pub type Progress<'a> = dyn FnMut(u64, u64) + Send + 'a;
 
@@ -137,7 +146,7 @@ struct Inner {
     seq: Mutex<Option<i64>>,
     /// Bumped at every commit: the cache of own cases below is per generation.
     generation: AtomicU64,
-    own_cases: Mutex<HashMap<Uuid, (u64, Arc<Vec<Term>>)>>,
+    own_cases: Mutex<OwnCases>,
 }
 
 impl Index {
@@ -472,14 +481,7 @@ impl Index {
         per_page: usize,
         offset: usize,
         dimensions: &[Dimension],
-    ) -> Result<
-        (
-            usize,
-            Vec<(f32, DocAddress)>,
-            tantivy::collector::FacetCounts,
-        ),
-        SearchError,
-    > {
+    ) -> Result<Ran, SearchError> {
         let query = self.combine(base, text, &request.filters, None);
         let mut facets = FacetCollector::for_field("facets");
         for d in dimensions {
