@@ -21,6 +21,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub metrics: Arc<Metrics>,
+    /// The practice exchange's search index, built from the database when
+    /// the server starts and kept current from its change log.
+    pub search: beacon_search::Index,
 }
 
 impl AppState {
@@ -30,6 +33,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             metrics: Arc::new(Metrics::default()),
+            search: beacon_search::Index::in_memory(),
         }
     }
 }
@@ -54,6 +58,15 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The index is made current before the first request is answered.
+    let follower = match beacon_search::source::start(state.db.conn(), &state.search).await {
+        Ok(follower) => Some(follower),
+        Err(e) => {
+            tracing::error!(error = %e, "search: could not build the index");
+            None
+        }
+    };
+    let search = tokio::spawn(follow_search(state.clone(), follower));
     let background = tokio::spawn(background_work(state.clone()));
     let federation = tokio::spawn(crate::exchange::federation::fetch_loop(state.clone()));
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -62,7 +75,26 @@ pub async fn serve(
         .await;
     background.abort();
     federation.abort();
+    search.abort();
     result
+}
+
+/// Apply the search change log every second, so that what any server
+/// writes is found on this one within seconds (PROMISES.md 24).
+async fn follow_search(state: AppState, mut follower: Option<beacon_search::source::Follower>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let result = match follower.as_mut() {
+            Some(f) => f.poll(state.db.conn(), &state.search).await.map(|_| ()),
+            None => beacon_search::source::start(state.db.conn(), &state.search)
+                .await
+                .map(|f| follower = Some(f)),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "search: could not follow the change log");
+        }
+    }
 }
 
 async fn background_work(state: AppState) {

@@ -2,7 +2,7 @@
 //! rely on (DESIGN.md §5): keep them stable.
 use crate::logging::{self, LogFormat};
 use crate::server::{self, ServeOptions};
-use crate::{admin, demo, import};
+use crate::{admin, demo, import, search};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use std::net::{IpAddr, SocketAddr};
@@ -84,6 +84,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Keep the search index in this directory between starts (it catches up
+    /// from the database at start); without it, the index is built in memory.
+    #[arg(long = "search-index", env = "BEACON_SEARCH_INDEX")]
+    pub search_index: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -95,6 +99,7 @@ impl ServeArgs {
             smtp_url: self.smtp_url.clone(),
             smtp_from: self.smtp_from.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
+            search_index: self.search_index.clone(),
         }
     }
 }
@@ -136,6 +141,11 @@ pub enum Command {
     Exchange {
         #[command(subcommand)]
         command: ExchangeCommand,
+    },
+    /// The practice exchange's search index.
+    Search {
+        #[command(subcommand)]
+        command: search::SearchCommand,
     },
     /// The matching engine: optimal and stable assignment, ranking.
     Match {
@@ -250,6 +260,13 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 "case library: {} added, {} changed, {} removed",
                 applied.added, applied.changed, applied.removed
             );
+        }
+        Command::Search { command } => {
+            let url = global.database_url("beacon.db")?;
+            let db = beacon_db::Db::connect(&url)
+                .await
+                .context("cannot open the database")?;
+            return search::run(&db, command).await;
         }
         // The engine prints one JSON object and exits 2 on bad input.
         Command::Match { command } => return Ok(beacon_match_cli::run(command)),

@@ -8,4 +8,5 @@ pub mod demo;
 pub mod import;
 pub mod library;
 pub mod logging;
+pub mod search;
 pub mod server;

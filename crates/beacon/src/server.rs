@@ -10,6 +10,9 @@ pub struct ServeOptions {
     pub smtp_url: Option<String>,
     pub smtp_from: String,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where the search index is kept between starts (default: in memory,
+    /// built at every start).
+    pub search_index: Option<std::path::PathBuf>,
 }
 
 pub fn config(options: &ServeOptions, bound: SocketAddr) -> Config {
@@ -58,7 +61,10 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let listener = TcpListener::bind(options.bind).await?;
     let bound = listener.local_addr()?;
-    let state = AppState::new(db, config(options, bound), Clock::system());
+    let mut state = AppState::new(db, config(options, bound), Clock::system());
+    if let Some(dir) = &options.search_index {
+        state.search = beacon_search::Index::open_dir(dir)?;
+    }
     tracing::info!(address = %format!("http://{bound}"), database = state.db.backend().name(), "serving");
     on_listening(bound);
     beacon_web::serve(state, listener, shutdown_signal()).await?;

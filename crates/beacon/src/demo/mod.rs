@@ -2,6 +2,7 @@
 //! sector administrator, an account for every role in each council, and each
 //! council's innovation pipeline (`pipeline`) and workforce (`talent`).
 mod bench;
+pub mod bench_cases;
 mod exchange;
 mod pipeline;
 mod talent;
