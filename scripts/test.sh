@@ -19,7 +19,7 @@ command -v npm >/dev/null || apt_install nodejs npm
 
 # A real SMTP server for the email tests, in a virtual environment of our own.
 venv=target/test-venv
-if ! "$venv/bin/python" -c 'import aiosmtpd, icalendar' 2>/dev/null; then
+if ! "$venv/bin/python" -c 'import aiosmtpd, feedparser, icalendar' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
 fi

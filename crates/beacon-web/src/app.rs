@@ -108,6 +108,12 @@ async fn background_work(state: AppState) {
         {
             tracing::warn!(error = %e, "outbox: could not drain");
         }
+        // Every minute: followers' digests that are due.
+        if ticks % 12 == 1
+            && let Err(e) = crate::exchange::send_due_digests(&state).await
+        {
+            tracing::warn!(error = %e, "exchange digests: could not send");
+        }
         // Hourly: forget expired sessions and old attempt counts.
         if ticks % 720 == 1
             && let Err(e) = crate::account::purge_expired(&state).await

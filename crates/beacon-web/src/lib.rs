@@ -55,3 +55,4 @@ pub use app::{AppState, build_router, serve};
 pub use clock::Clock;
 pub use config::{Config, SmtpConfig};
 pub use error::AppError;
+pub use exchange::send_due_digests;

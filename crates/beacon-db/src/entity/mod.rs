@@ -80,6 +80,7 @@ pub mod assignment;
 pub mod trial_outcome;
 
 // The practice exchange (DESIGN.md §3.3).
+pub mod case_adoption;
 pub mod case_anonymised;
 pub mod case_attachment;
 pub mod case_audience;
@@ -87,6 +88,8 @@ pub mod case_publication;
 pub mod case_study;
 pub mod case_tag;
 pub mod remote_source;
+pub mod exchange_digest;
+pub mod exchange_follow;
 pub mod search_change;
 
 // Questions and hosted visits.

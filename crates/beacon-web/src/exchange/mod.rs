@@ -17,6 +17,9 @@ mod search;
 mod spread;
 mod visits;
 
+pub use spread::send_due_digests;
+pub(crate) use spread::{AdoptedFrom, adopted_from};
+
 use crate::routes::Route;
 
 pub fn routes() -> Vec<Route> {

@@ -75,6 +75,7 @@ struct IdeaPage {
     chosen: String,
     reason: String,
     can_edit: bool,
+    adopted_from: Option<crate::exchange::AdoptedFrom>,
 }
 
 impl IdeaPage {
@@ -351,7 +352,9 @@ async fn idea_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let adopted_from = crate::exchange::adopted_from(state, tenant, idea.id).await?;
     let mut response = page(&IdeaPage {
+        adopted_from,
         notice: notice(lang, notice_key),
         links: links(&pipeline, &idea, furthest, tenant),
         shell,
