@@ -87,9 +87,9 @@ pub mod case_audience;
 pub mod case_publication;
 pub mod case_study;
 pub mod case_tag;
-pub mod remote_source;
 pub mod exchange_digest;
 pub mod exchange_follow;
+pub mod remote_source;
 pub mod search_change;
 
 // Questions and hosted visits.
