@@ -178,9 +178,9 @@ fn write_peer_files(out: &PathBuf, cases: &[corpus::Case], ids: &[Uuid], queries
                 format!("\"{}\": [{}]", d.key(), vs.join(", "))
             })
             .collect();
-        let _ = write!(
+        let _ = writeln!(
             json,
-            "  {{\"class\": \"{}\", \"text\": \"{}\", \"page\": {}, \"reader\": {}, \"filters\": {{{}}}}}{}\n",
+            "  {{\"class\": \"{}\", \"text\": \"{}\", \"page\": {}, \"reader\": {}, \"filters\": {{{}}}}}{}",
             q.class,
             q.request.text,
             q.request.page,

@@ -55,6 +55,7 @@ struct Case {
 }
 
 impl Case {
+    #[allow(clippy::too_many_arguments)]
     const fn public(
         council: &'static str,
         title: &'static str,
