@@ -282,9 +282,15 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         let email = format!("{}@northmere.example", role.key().replace('_', "-"));
         let b = app.signed_in(&email).await;
         let nav = b.get("/").await.texts(".govuk-service-navigation__item");
-        // Every member has the pipeline; the portfolio is for those who
-        // steer it, administration for admins.
-        let mut expected = vec!["Home", "Challenges", "Ideas", "Sessions"];
+        // Every member has the pipeline and the practice exchange; the
+        // portfolio is for those who steer it, administration for admins.
+        let mut expected = vec![
+            "Home",
+            "Challenges",
+            "Ideas",
+            "Sessions",
+            "Practice exchange",
+        ];
         // Employees have the jobs market and their profile; HR the pool.
         if !matches!(role, Role::Resident | Role::Councillor | Role::Partner) {
             expected.extend(["Jobs", "Your profile"]);
@@ -311,7 +317,13 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         .texts(".govuk-service-navigation__item");
     assert_eq!(
         nav,
-        vec!["Home", "Sector administration", "Your account", "Sign out"]
+        vec![
+            "Home",
+            "Practice exchange",
+            "Sector administration",
+            "Your account",
+            "Sign out"
+        ]
     );
     let welsh = sector
         .get("/?lang=cy")
@@ -319,7 +331,13 @@ async fn navigation_follows_roles(app: TestApp) -> TestApp {
         .texts(".govuk-service-navigation__item");
     assert_eq!(
         welsh,
-        vec!["Hafan", "Gweinyddu'r sector", "Eich cyfrif", "Allgofnodi"]
+        vec![
+            "Hafan",
+            "Cyfnewid arfer",
+            "Gweinyddu'r sector",
+            "Eich cyfrif",
+            "Allgofnodi"
+        ]
     );
     app
 }

@@ -134,6 +134,9 @@ struct ShowPage {
     member: bool,
     owner: Option<OwnerTools>,
     notice: Option<NotificationBanner>,
+    /// "From <source>" for a case fetched from another Beacon or the case
+    /// library, already rendered.
+    source: Option<String>,
 }
 
 impl ShowPage {
@@ -328,6 +331,7 @@ pub async fn show(
                 member: true,
                 owner,
                 notice,
+                source: None,
             });
         }
         if let Some(case_id) = cases::own_case_of_publication(conn, *org, id).await? {
@@ -344,6 +348,7 @@ pub async fn show(
     } else {
         p.council_name.clone().unwrap_or_default()
     };
+    let source = crate::exchange::federation::source_mark(conn, lang, &p).await?;
     let shell = Shell::new(&visitor, &case_path(p.id), p.title.clone())
         .crumb(lang.t("nav.exchange"), "/exchange");
     page(&ShowPage {
@@ -368,6 +373,7 @@ pub async fn show(
         member: acting.is_some(),
         owner: None,
         notice,
+        source,
     })
 }
 

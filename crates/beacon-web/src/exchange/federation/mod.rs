@@ -89,7 +89,6 @@ pub fn routes() -> Vec<Route> {
 /// case library, rendered as an inset; `None` for a case of this Beacon's
 /// councils. The case page (`exchange::cases`) calls this and places the
 /// result.
-#[allow(dead_code)]
 pub(crate) async fn source_mark<C: ConnectionTrait>(
     conn: &C,
     lang: Lang,
