@@ -173,6 +173,8 @@ async fn search_changes(app: &TestApp) -> u64 {
 
 /// Four cases at every level on `a`; `b` subscribes to it.
 async fn offer_and_subscribe(a: &TestApp, b: &TestApp) -> (Uuid, Uuid, Uuid, Uuid) {
+    clear_demo_exchange(a).await;
+    clear_demo_exchange(b).await;
     let public = publish(a, "Repairs booked by text", "public", false).await;
     let anonymised = publish(a, "A failed app for reporting fly-tipping", "public", true).await;
     let partners = publish(a, "Partners-only lettings pilot", "partners", false).await;
@@ -346,6 +348,11 @@ async fn edits_and_withdrawals_at_the_source_arrive_on_the_next_fetch(a: TestApp
 }
 
 async fn the_feed_pages_filters_and_refuses_bad_queries(app: TestApp) -> TestApp {
+    clear_demo_exchange(&app).await;
+    // The library again, alone: its cases are fetched ones, never offered.
+    beacon::library::load(app.db(), time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
     let public = publish(&app, "Repairs booked by text", "public", false).await;
     let anonymised = publish(&app, "A failed app", "public", true).await;
     let partners = publish(&app, "Partners-only pilot", "partners", false).await;

@@ -365,6 +365,7 @@ async fn adopting_a_case_makes_a_linked_idea_and_the_source_sees_how_it_went(
 }
 
 async fn an_anonymised_case_never_names_its_council(app: TestApp) -> TestApp {
+    clear_demo_exchange(&app).await;
     let (case, publication) = publish(
         &app,
         Case {
@@ -408,6 +409,7 @@ async fn an_anonymised_case_never_names_its_council(app: TestApp) -> TestApp {
 }
 
 async fn the_source_council_cannot_adopt_its_own_case(app: TestApp) -> TestApp {
+    clear_demo_exchange(&app).await;
     let (_, publication) = publish(&app, Case::public("northmere", "Our own idea")).await;
     let own = app.signed_in(STAFF).await;
     let path = format!("/exchange/cases/{publication}/adopt");
@@ -518,6 +520,7 @@ async fn adoptions_at_once_make_one_idea(app: TestApp) -> TestApp {
 }
 
 async fn only_readers_of_a_publication_may_adopt_it(app: TestApp) -> TestApp {
+    clear_demo_exchange(&app).await;
     let (_, partners) = publish(
         &app,
         Case {
@@ -952,6 +955,7 @@ print(json.dumps({
 }
 
 async fn feeds_are_valid_atom_with_public_cases_only(app: TestApp) -> TestApp {
+    clear_demo_exchange(&app).await;
     let now = OffsetDateTime::now_utc();
     let (_, older) = publish(
         &app,

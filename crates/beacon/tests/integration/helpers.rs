@@ -409,3 +409,30 @@ pub async fn org_id(app: &TestApp, slug: &str) -> beacon_core::OrgId {
 pub async fn audit_count(app: &TestApp) -> u64 {
     beacon_db::audit::total(app.db().conn()).await.unwrap()
 }
+
+/// Empty the practice exchange the demo seeds (cases, publications, the case
+/// library, adoptions, questions and visits), for scenarios that count what
+/// they publish themselves. Children first, so no foreign key is left dangling.
+pub async fn clear_demo_exchange(app: &TestApp) {
+    use beacon_db::ConnectionTrait;
+    for table in [
+        "case_adoptions",
+        "visit_requests",
+        "visit_slots",
+        "visit_closures",
+        "exchange_questions",
+        "case_audience",
+        "case_publications",
+        "case_anonymised",
+        "case_attachments",
+        "case_tags",
+        "case_studies",
+        "remote_sources",
+    ] {
+        app.db()
+            .conn()
+            .execute_unprepared(&format!("DELETE FROM {table}"))
+            .await
+            .unwrap_or_else(|e| panic!("clearing {table}: {e}"));
+    }
+}
