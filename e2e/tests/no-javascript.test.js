@@ -48,7 +48,7 @@ test('without JavaScript a person signs in, switches language, and signs out', a
     await t.test('switches to Welsh and back to English, staying on the same page', async () => {
       await switchLanguage(page, 'cy');
       assert.equal(new URL(page.url()).pathname, '/admin/people');
-      assert.deepEqual(await navLinks(page), ['Hafan', 'Heriau', 'Syniadau', 'Sesiynau', 'Swyddi', 'Eich proffil', 'Gweinyddu', 'Eich cyfrif']);
+      assert.deepEqual(await navLinks(page), ['Hafan', 'Heriau', 'Syniadau', 'Sesiynau', 'Cyfnewid arfer', 'Swyddi', 'Eich proffil', 'Gweinyddu', 'Eich cyfrif']);
       assert.equal((await page.locator('main h1').innerText()).trim(), 'Pobl');
       // The choice is remembered on the next page.
       await open(page, '/account');
