@@ -1,7 +1,9 @@
 //! The page benchmark's data (`Scale::Bench`, bench/pages/): on top of the
 //! demo, Northmere's pipeline is filled up to 100,000 ideas, spread across
 //! the stages with the moves that brought each one there, supports on four in
-//! five and comments on one in ten, as the demo's own ideas have them.
+//! five and comments on one in ten, as the demo's own ideas have them. The
+//! practice exchange gets [`CASES`] generated cases (`bench_cases`) once
+//! every council and the partnership exist.
 //!
 //! Rows go in with multi-row inserts, a few hundred ideas at a time, inside
 //! the council's transaction: seeding one at a time through the domain
@@ -23,6 +25,13 @@ use time::{Duration, OffsetDateTime};
 
 /// How many ideas the benchmark council has in all, the demo's own included.
 pub const IDEAS: usize = 100_000;
+
+/// How many published cases the practice exchange holds at this scale,
+/// spread over the three councils (DESIGN.md §6).
+pub const CASES: usize = 10_000;
+
+/// The generator's seed for those cases, so every run measures the same ones.
+pub const CASES_SEED: u64 = 20_261_124;
 
 /// Ideas per round of inserts: with their moves (up to seven each) and
 /// supports (up to eight), every statement stays well under SQLite's limit
@@ -86,20 +95,7 @@ pub async fn seed(
     now: OffsetDateTime,
     council: &DemoOrg,
 ) -> anyhow::Result<()> {
-    ideas(txn, now, council).await?;
-    exchange_cases(txn, now, council).await?;
-    Ok(())
-}
-
-/// The 10,000 cases of the practice exchange (DESIGN.md §6) belong here.
-/// The exchange has no tables yet, so the benchmark's data has no cases; its
-/// seeder is to be called from here when the exchange is built.
-async fn exchange_cases(
-    _txn: &DatabaseTransaction,
-    _now: OffsetDateTime,
-    _council: &DemoOrg,
-) -> anyhow::Result<()> {
-    Ok(())
+    ideas(txn, now, council).await
 }
 
 async fn ideas(

@@ -214,6 +214,10 @@ pub async fn seed_with(
     txn.commit().await?;
     // The exchange comes last: partners-level cases need the partnership.
     exchange::seed(db, now, &demo_orgs, &moderator, scale).await?;
+    if scale == Scale::Bench {
+        // Every council's cases, not only Northmere's: the exchange is shared.
+        bench_cases::seed_bench_cases(db, now, bench::CASES, bench::CASES_SEED).await?;
+    }
     accounts.push(DemoAccount {
         council: "(sector)".to_owned(),
         role: "sector_admin".to_owned(),
