@@ -23,6 +23,14 @@ pub struct Crumb {
     pub label: String,
 }
 
+/// An Atom feed of what a page lists, announced in the page's head so feed
+/// readers find it from the page's address.
+#[derive(Clone, Debug)]
+pub struct FeedLink {
+    pub title: String,
+    pub href: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub lang: Lang,
@@ -35,6 +43,7 @@ pub struct Shell {
     pub nav: Vec<NavItem>,
     pub breadcrumbs: Vec<Crumb>,
     pub back_link: Option<String>,
+    pub feed: Option<FeedLink>,
     /// The current path and query, without `lang`, for the language links.
     pub path: String,
     pub asset_version: &'static str,
@@ -57,6 +66,7 @@ impl Shell {
             nav: navigation(visitor, path),
             breadcrumbs: Vec::new(),
             back_link: None,
+            feed: None,
             path: path.to_owned(),
             asset_version: beacon_govuk::ASSET_VERSION,
         }
@@ -86,6 +96,14 @@ impl Shell {
 
     pub fn back(mut self, href: impl Into<String>) -> Self {
         self.back_link = Some(href.into());
+        self
+    }
+
+    pub fn feed(mut self, title: impl Into<String>, href: impl Into<String>) -> Self {
+        self.feed = Some(FeedLink {
+            title: title.into(),
+            href: href.into(),
+        });
         self
     }
 

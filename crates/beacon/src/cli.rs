@@ -88,6 +88,28 @@ pub struct ServeArgs {
     /// from the database at start); without it, the index is built in memory.
     #[arg(long = "search-index", env = "BEACON_SEARCH_INDEX")]
     pub search_index: Option<PathBuf>,
+    /// The name this Beacon gives itself to other Beacons and in its Atom
+    /// feeds (default: "Beacon" and the public address's host).
+    #[arg(long = "instance-name", env = "BEACON_INSTANCE_NAME", value_parser = instance_name)]
+    pub instance_name: Option<String>,
+    /// Let subscriptions to other Beacons reach loopback and private
+    /// addresses, for a closed network (refused by default).
+    #[arg(
+        long = "federation-private-addresses",
+        env = "BEACON_FEDERATION_PRIVATE_ADDRESSES"
+    )]
+    pub federation_private_addresses: bool,
+}
+
+/// An instance name other Beacons accept: plain text, 1 to 100 characters.
+fn instance_name(raw: &str) -> Result<String, String> {
+    use beacon_core::exchange::federation::{limits, plain_text};
+    plain_text(raw, "name", limits::INSTANCE_NAME, true).map_err(|_| {
+        format!(
+            "an instance name is plain text of 1 to {} characters",
+            limits::INSTANCE_NAME
+        )
+    })
 }
 
 impl ServeArgs {
@@ -100,6 +122,8 @@ impl ServeArgs {
             smtp_from: self.smtp_from.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
             search_index: self.search_index.clone(),
+            instance_name: self.instance_name.clone(),
+            federation_private_addresses: self.federation_private_addresses,
         }
     }
 }

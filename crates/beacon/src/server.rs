@@ -10,6 +10,11 @@ pub struct ServeOptions {
     pub smtp_url: Option<String>,
     pub smtp_from: String,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The name given to other Beacons and feed readers (default: "Beacon"
+    /// and the public address's host).
+    pub instance_name: Option<String>,
+    /// Let subscriptions to other Beacons reach private and loopback addresses.
+    pub federation_private_addresses: bool,
     /// Where the search index is kept between starts (default: in memory,
     /// built at every start).
     pub search_index: Option<std::path::PathBuf>,
@@ -27,6 +32,10 @@ pub fn config(options: &ServeOptions, bound: SocketAddr) -> Config {
         from: options.smtp_from.clone(),
     });
     config.trusted_proxies = options.trusted_proxies.clone();
+    if let Some(name) = &options.instance_name {
+        config.instance_name = name.clone();
+    }
+    config.federation_private_addresses = options.federation_private_addresses;
     config
 }
 

@@ -162,6 +162,8 @@ pub enum Refusal {
     Paging,
     #[error("the source's name is missing or too long")]
     InstanceName,
+    #[error("the source's address is on a private or local network")]
+    PrivateAddress,
     #[error("case {case}: {problem}")]
     Case { case: String, problem: CaseProblem },
 }
@@ -177,6 +179,7 @@ impl Refusal {
             Refusal::TooManyCases => "too_many_cases",
             Refusal::Paging => "paging",
             Refusal::InstanceName => "instance_name",
+            Refusal::PrivateAddress => "private_address",
             Refusal::Case { .. } => "case",
         }
     }
@@ -386,6 +389,45 @@ pub fn instance_name(page: &WirePage) -> Result<String, Refusal> {
         .map_err(|_| Refusal::InstanceName)
 }
 
+/// Whether a subscription may not connect to `ip` unless the server allows
+/// private addresses: the server itself (loopback, unspecified), the
+/// networks it runs in (private, shared, link-local, unique-local) and
+/// addresses that are no one host (broadcast, multicast). An IPv6 address
+/// that carries an IPv4 one is judged by the IPv4 one.
+pub fn is_private_address(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private_address(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            // NAT64 (64:ff9b::/96) reaches the IPv4 address in its last bits.
+            if v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                let [.., a, b, c, d] = v6.octets();
+                return is_private_address(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
+            }
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0
+        }
+    }
+}
+
 /// Another Beacon's base address: `http` or `https`, a host, an optional port
 /// and path; no user name, query or fragment. Kept without a trailing `/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -399,6 +441,8 @@ pub enum SourceUrlError {
     TooLong,
     #[error("not http or https")]
     Scheme,
+    #[error("has a user name or password")]
+    Credentials,
     #[error("malformed")]
     Malformed,
 }
@@ -422,9 +466,24 @@ impl SourceUrl {
         };
         let scheme = &lower[..raw.len() - rest.len()];
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h, Some(p)),
-            _ => (authority, None),
+        if authority.contains('@') {
+            return Err(SourceUrlError::Credentials);
+        }
+        let (host, port) = if authority.starts_with('[') {
+            // An IPv6 literal: the port, if any, follows the bracket.
+            match authority.split_once(']') {
+                Some((h, "")) => (&authority[..=h.len()], None),
+                Some((h, rest)) => (
+                    &authority[..=h.len()],
+                    Some(rest.strip_prefix(':').unwrap_or(rest)),
+                ),
+                None => (authority, None),
+            }
+        } else {
+            match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority, None),
+            }
         };
         let host_ok = if let Some(inner) = host.strip_prefix('[') {
             inner
@@ -459,6 +518,32 @@ impl SourceUrl {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The host as a resolver takes it: a name, or an address without the
+    /// brackets an IPv6 literal has in a URL.
+    pub fn host(&self) -> &str {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let authority = rest.split('/').next().unwrap_or(rest);
+        if let Some(v6) = authority.strip_prefix('[') {
+            return v6.split(']').next().unwrap_or(v6);
+        }
+        authority.split(':').next().unwrap_or(authority)
+    }
+
+    /// The port the address names, or the scheme's.
+    pub fn port(&self) -> u16 {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let authority = rest.split('/').next().unwrap_or(rest);
+        let after_host = authority.rsplit_once(']').map_or(authority, |(_, p)| p);
+        after_host
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse().ok())
+            .unwrap_or(if self.0.starts_with("https://") {
+                443
+            } else {
+                80
+            })
     }
 
     /// Where this Beacon reads the source's feed.
@@ -582,6 +667,47 @@ mod tests {
     }
 
     #[test]
+    fn private_addresses() {
+        let private = |s: &str| is_private_address(s.parse().unwrap());
+        for p in [
+            "127.0.0.1",
+            "127.8.9.10",
+            "10.0.0.1",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "0.1.2.3",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+            "ff02::1",
+        ] {
+            assert!(private(p), "{p}");
+        }
+        for p in [
+            "1.1.1.1",
+            "8.8.8.8",
+            "172.32.0.1",
+            "100.128.0.1",
+            "2a00:1450::1",
+            "::ffff:1.1.1.1",
+            "64:ff9b::808:808",
+        ] {
+            assert!(!private(p), "{p}");
+        }
+    }
+
+    #[test]
     fn source_urls() {
         let ok = |s: &str| SourceUrl::parse(s).map(|u| u.as_str().to_owned());
         assert_eq!(
@@ -593,12 +719,13 @@ mod tests {
             Ok("http://127.0.0.1:8080/beacon".into())
         );
         assert_eq!(ok("http://[::1]:80"), Ok("http://[::1]:80".into()));
+        assert_eq!(ok("http://[fd00::1]"), Ok("http://[fd00::1]".into()));
+        assert_eq!(ok("http://[fd00::1]x"), Err(SourceUrlError::Malformed));
         assert_eq!(ok(""), Err(SourceUrlError::Missing));
         assert_eq!(ok("ftp://example.org"), Err(SourceUrlError::Scheme));
         assert_eq!(ok("javascript:alert(1)"), Err(SourceUrlError::Scheme));
         for bad in [
             "https://",
-            "https://user@example.org",
             "https://example.org?x=1",
             "https://example.org/#x",
             "https://exa mple.org",
@@ -609,6 +736,23 @@ mod tests {
         ] {
             assert_eq!(ok(bad), Err(SourceUrlError::Malformed), "{bad}");
         }
+        for with_credentials in [
+            "https://user@example.org",
+            "http://user:pw@example.org",
+            "http://user:pw@127.0.0.1:8080/x",
+        ] {
+            assert_eq!(
+                ok(with_credentials),
+                Err(SourceUrlError::Credentials),
+                "{with_credentials}"
+            );
+        }
+        let u = SourceUrl::parse("https://b.example").unwrap();
+        assert_eq!((u.host(), u.port()), ("b.example", 443));
+        let u = SourceUrl::parse("http://[::1]:8080/beacon").unwrap();
+        assert_eq!((u.host(), u.port()), ("::1", 8080));
+        let u = SourceUrl::parse("http://10.1.2.3").unwrap();
+        assert_eq!((u.host(), u.port()), ("10.1.2.3", 80));
         let u = SourceUrl::parse("https://b.example").unwrap();
         assert_eq!(u.feed(), "https://b.example/api/exchange/cases");
         assert_eq!(u.case_page("x1"), "https://b.example/exchange/cases/x1");

@@ -21,8 +21,8 @@ use beacon_core::exchange::{CaseStatus, Funding, Level, ModerationStatus, Sectio
 use beacon_core::pipeline::EvidenceLevel;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -302,6 +302,56 @@ pub async fn mine<C: ConnectionTrait>(
         q = q.filter(case_study::Column::Status.eq(CaseStatus::Published.key()));
     }
     Ok(q.all(conn).await?)
+}
+
+/// One page of a list, and where it sits among the others.
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub total: u64,
+    /// The page shown: the one asked for, or the last when that is past it.
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// `page` (from 1) of `per_page` rows of `select`, in its order; a page past
+/// the last shows the last.
+async fn paged<C, E>(
+    conn: &C,
+    select: sea_orm::Select<E>,
+    page: u64,
+    per_page: u64,
+) -> Result<Paged<E::Model>, DbError>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let paginator = select.paginate(conn, per_page.max(1));
+    let total = paginator.num_items().await?;
+    let pages = total.div_ceil(per_page.max(1)).max(1);
+    let page = page.clamp(1, pages);
+    let rows = paginator.fetch_page(page - 1).await?;
+    Ok(Paged {
+        rows,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// One page of all the organisation's cases (drafts and withdrawn ones
+/// too), newest change first.
+pub async fn mine_page<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    page: u64,
+    per_page: u64,
+) -> Result<Paged<case_study::Model>, DbError> {
+    let select = case_study::Entity::find()
+        .filter(case_study::Column::OrganisationId.eq(org.uuid()))
+        .order_by_desc(case_study::Column::UpdatedAt)
+        .order_by_asc(case_study::Column::Id);
+    paged(conn, select, page, per_page).await
 }
 
 /// The organisation's case drafted from an idea, if there is one.
@@ -724,19 +774,32 @@ pub struct ForModeration {
     pub case_title: String,
 }
 
-/// Every anonymised text, waiting ones first, then the newest.
-pub async fn moderation_queue<C: ConnectionTrait>(conn: &C) -> Result<Vec<ForModeration>, DbError> {
-    let rows = case_anonymised::Entity::find()
+/// One page of every anonymised text: waiting ones first, then the newest.
+pub async fn moderation_queue<C: ConnectionTrait>(
+    conn: &C,
+    page: u64,
+    per_page: u64,
+) -> Result<Paged<ForModeration>, DbError> {
+    // The key is one of ours, never input.
+    let waiting_first = Expr::cust(format!(
+        "CASE WHEN status = '{}' THEN 0 ELSE 1 END",
+        ModerationStatus::Pending.key()
+    ));
+    let select = case_anonymised::Entity::find()
+        .order_by(waiting_first, Order::Asc)
         .order_by_desc(case_anonymised::Column::RequestedAt)
-        .limit(500)
-        .all(conn)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for text in rows {
-        out.push(for_moderation_row(conn, text).await?);
+        .order_by_asc(case_anonymised::Column::CaseId);
+    let found = paged(conn, select, page, per_page).await?;
+    let mut rows = Vec::with_capacity(found.rows.len());
+    for text in found.rows {
+        rows.push(for_moderation_row(conn, text).await?);
     }
-    out.sort_by_key(|r| r.text.status != ModerationStatus::Pending.key());
-    Ok(out)
+    Ok(Paged {
+        rows,
+        total: found.total,
+        page: found.page,
+        pages: found.pages,
+    })
 }
 
 async fn for_moderation_row<C: ConnectionTrait>(
@@ -977,6 +1040,43 @@ pub async fn add_attachment<C: ConnectionTrait>(
         search_log::changed(conn, now, Target::Publication(p.id)).await?;
     }
     Ok(id)
+}
+
+/// Remove one of the council's attachments from its case. The bytes live in
+/// this row only, so once it is gone no read path (the council's pages, a
+/// publication's readers, the feeds) can serve them.
+pub async fn remove_attachment<C: ConnectionTrait>(
+    conn: &C,
+    now: Timestamp,
+    actor: &Actor,
+    org: OrgId,
+    case_id: Uuid,
+    file: Uuid,
+) -> Result<(), DbError> {
+    let before = attachment(conn, org, case_id, file).await?;
+    case_attachment::Entity::delete_by_id(before.id)
+        .exec(conn)
+        .await?;
+    audit::record(
+        conn,
+        now,
+        actor,
+        Change::new("case.detach", "case_study", case_id)
+            .in_org(org)
+            .before(serde_json::json!({
+                "file": before.id,
+                "name": before.file_name,
+                "type": before.content_type,
+                "size": before.size_bytes,
+                "shared": before.shared,
+            })),
+    )
+    .await?;
+    search_log::changed(conn, now, Target::Case(case_id)).await?;
+    if let Some(p) = publication_of(conn, case_id).await? {
+        search_log::changed(conn, now, Target::Publication(p.id)).await?;
+    }
+    Ok(())
 }
 
 /// Keep the audiences of `org`'s partners-level publications current after

@@ -7,12 +7,14 @@
 //!   and Atom feeds;
 //! - `visits`: questions to the innovators and hosted visits;
 //! - `federation`: subscribing to another Beacon's public cases, and the
-//!   public cases this one offers to others.
+//!   public cases this one offers to others;
+//! - `paging`: the pagination under the council's and the sector's lists.
 //!
 //! Outside its council a case is read only through its publication
 //! (`beacon_db::exchange::publications`), whoever reads it and however.
 mod cases;
 pub(crate) mod federation;
+mod paging;
 mod search;
 mod spread;
 mod visits;

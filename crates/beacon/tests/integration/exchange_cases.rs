@@ -23,6 +23,7 @@ pub fn access(method: &str, path: &str) -> Option<Access> {
             | "/exchange/cases/{id}/anonymised"
             | "/exchange/cases/{id}/attachments",
         ) => lead,
+        ("POST", "/exchange/cases/{id}/attachments/{file}/remove") => lead,
         ("GET", "/exchange/mine") | ("POST", "/exchange/cases/{id}/withdraw") => lead,
         ("GET", "/sector/moderation" | "/sector/moderation/{id}")
         | ("POST", "/sector/moderation/{id}") => Access::SectorAdmin,
@@ -36,6 +37,9 @@ both_databases!(
     bad_input_gets_an_error_summary_and_changes_nothing,
     a_stale_edit_is_a_conflict_and_changes_nothing,
     attachments_are_checked_and_served_only_to_readers,
+    a_removed_attachment_is_gone_from_every_read_path,
+    the_similar_cases_link_leads_somewhere_for_every_reader,
+    the_councils_list_and_the_moderation_queue_are_paged,
     an_anonymised_case_never_reveals_its_council,
     withdrawing_and_republishing_follow_the_case,
     a_new_partnership_widens_the_audience,
@@ -628,6 +632,307 @@ async fn attachments_are_checked_and_served_only_to_readers(app: TestApp) -> Tes
             .await
             .status,
         StatusCode::NOT_FOUND
+    );
+    app
+}
+
+async fn a_removed_attachment_is_gone_from_every_read_path(app: TestApp) -> TestApp {
+    let case = write_case(&app, OWN_TITLE, OWN_SUMMARY).await;
+    let lead = app.signed_in(LEAD).await;
+    let reply = upload(
+        &app,
+        &lead,
+        case,
+        "Toolkit.pdf",
+        b"%PDF-1.7\n% toolkit\n",
+        true,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    let reply = upload(&app, &lead, case, "kept.txt", b"kept notes", true).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        publish(&app, case, "partners", "named").await,
+        StatusCode::SEE_OTHER
+    );
+    let p = publication(&app, case).await.unwrap();
+    let files = attachment_ids(&app, case).await;
+    let (toolkit, _, _) = files.iter().find(|f| f.1 == "Toolkit.pdf").unwrap().clone();
+    let remove = format!("/exchange/cases/{case}/attachments/{toolkit}/remove");
+    let partner = app.signed_in(PARTNER_STAFF).await;
+    let shared_path = format!("/exchange/cases/{}/attachments/{toolkit}", p.id);
+    assert_eq!(partner.get(&shared_path).await.status, StatusCode::OK);
+    // The attachments page offers a removal form for each file.
+    let page = lead
+        .get(&format!("/exchange/cases/{case}/attachments"))
+        .await;
+    assert!(
+        page.body.contains(&format!("action=\"{remove}\"")),
+        "{}",
+        page.body
+    );
+
+    // Refused, and nothing changes: another council's innovation lead (not
+    // found), the council's own staff (not an innovation lead), no CSRF
+    // token, a file id that is not one.
+    let audits = audit_count(&app).await;
+    let partner_lead = app.signed_in(PARTNER_LEAD).await;
+    assert_eq!(
+        partner_lead.post(&remove, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let staff = app.signed_in(STAFF).await;
+    assert_eq!(staff.post(&remove, &[]).await.status, StatusCode::FORBIDDEN);
+    let no_token = lead
+        .request(reqwest::Method::POST, &remove, Some(&[]), &[])
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        lead.post(
+            &format!("/exchange/cases/{case}/attachments/not-a-file/remove"),
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        lead.post(
+            &format!(
+                "/exchange/cases/{case}/attachments/{}/remove",
+                Uuid::new_v4()
+            ),
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(audit_count(&app).await, audits);
+    assert_eq!(attachment_ids(&app, case).await.len(), 2);
+
+    // The lead removes it: audited, and gone for every reader.
+    let reply = lead.post(&remove, &[]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reply.location(),
+        Some(format!("/exchange/cases/{case}/attachments?notice=case_file_removed").as_str())
+    );
+    assert_eq!(audit_count(&app).await, audits + 1);
+    let files = attachment_ids(&app, case).await;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].1, "kept.txt");
+    for (b, path) in [
+        (
+            &lead,
+            format!("/exchange/cases/{case}/attachments/{toolkit}"),
+        ),
+        (
+            &staff,
+            format!("/exchange/cases/{case}/attachments/{toolkit}"),
+        ),
+        (&partner, shared_path.clone()),
+        (&app.browser(), shared_path.clone()),
+    ] {
+        assert_eq!(b.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    for (b, page) in [
+        (&lead, format!("/exchange/cases/{case}")),
+        (&lead, format!("/exchange/cases/{case}/attachments")),
+        (&partner, format!("/exchange/cases/{}", p.id)),
+    ] {
+        let body = b.get(&page).await.body;
+        assert!(!body.contains("Toolkit.pdf"), "{page}");
+        assert!(body.contains("kept.txt"), "{page}");
+    }
+    // Removing it again finds nothing, and records nothing.
+    assert_eq!(lead.post(&remove, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(audit_count(&app).await, audits + 1);
+    app
+}
+
+/// Wait until the server's search index has applied every change so far.
+async fn settle_index(app: &TestApp) {
+    let latest = search_log::latest(app.db().conn()).await.unwrap();
+    for _ in 0..150 {
+        if app.state.search.seq().is_some_and(|s| s >= latest) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the index did not reach change {latest} within 15 seconds");
+}
+
+/// The "Similar cases" link of a case page, if it has one.
+fn similar_link(reply: &Reply) -> Option<String> {
+    let html = reply.html();
+    let selector = scraper::Selector::parse("a[href$='/similar']").unwrap();
+    html.select(&selector)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .map(str::to_owned)
+}
+
+async fn the_similar_cases_link_leads_somewhere_for_every_reader(app: TestApp) -> TestApp {
+    let case = write_case(&app, OWN_TITLE, OWN_SUMMARY).await;
+    let lead = app.signed_in(LEAD).await;
+    // A draft is in no index: its page offers no similar cases.
+    let page = lead.get(&format!("/exchange/cases/{case}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(similar_link(&page), None, "{}", page.body);
+
+    assert_eq!(
+        publish(&app, case, "partners", "named").await,
+        StatusCode::SEE_OTHER
+    );
+    settle_index(&app).await;
+    let p = publication(&app, case).await.unwrap();
+    let staff = app.signed_in(STAFF).await;
+    let partner = app.signed_in(PARTNER_STAFF).await;
+    // The council's own people read the case by its own id; the partner
+    // reads the publication. Each link it is offered answers.
+    for (who, b, page, expected) in [
+        ("lead", &lead, case, case),
+        ("staff", &staff, case, case),
+        ("partner", &partner, p.id, p.id),
+    ] {
+        let reply = b.get(&format!("/exchange/cases/{page}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{who}");
+        let href = similar_link(&reply).unwrap_or_else(|| panic!("{who}: no link"));
+        assert_eq!(href, format!("/exchange/cases/{expected}/similar"), "{who}");
+        let similar = b.get(&href).await;
+        assert_eq!(similar.status, StatusCode::OK, "{who}: {href}");
+        assert!(similar.body.contains(OWN_TITLE), "{who}");
+    }
+
+    // Withdrawn, it leaves the index, and the link goes with it.
+    let version = case_row(&app, case).await.version.to_string();
+    let reply = lead
+        .post(
+            &format!("/exchange/cases/{case}/withdraw"),
+            &[("version", &version)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    settle_index(&app).await;
+    let page = lead.get(&format!("/exchange/cases/{case}")).await;
+    assert_eq!(similar_link(&page), None);
+    app
+}
+
+/// The titles a list page's table links to, and where its "next" and
+/// "previous" links go.
+fn listed(reply: &Reply) -> (Vec<String>, Option<String>, Option<String>) {
+    let html = reply.html();
+    let link = |css: &str| {
+        let selector = scraper::Selector::parse(css).unwrap();
+        html.select(&selector)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(str::to_owned)
+    };
+    (
+        reply.texts("table.govuk-table td a.govuk-link"),
+        link("nav.govuk-pagination .govuk-pagination__next a"),
+        link("nav.govuk-pagination .govuk-pagination__prev a"),
+    )
+}
+
+/// A list at `path` is paged 20 to a page: `count` rows in all, each on one
+/// page; a bad page number is the first page, one past the end the last.
+async fn assert_paged(b: &Browser, path: &str, count: usize) -> (Vec<String>, Vec<String>) {
+    let first = b.get(path).await;
+    assert_eq!(first.status, StatusCode::OK, "{path}");
+    let (page_1, next, previous) = listed(&first);
+    assert_eq!(page_1.len(), 20, "{path}");
+    assert_eq!(previous, None, "{path}");
+    assert_eq!(next.as_deref(), Some(format!("{path}?page=2").as_str()));
+    let second = b.get(&format!("{path}?page=2")).await;
+    assert_eq!(second.status, StatusCode::OK, "{path}");
+    let (page_2, next, previous) = listed(&second);
+    assert_eq!(page_2.len(), count - 20, "{path}");
+    assert_eq!(next, None, "{path}");
+    assert_eq!(previous.as_deref(), Some(path));
+    assert!(
+        page_2.iter().all(|t| !page_1.contains(t)),
+        "{path}: pages overlap"
+    );
+    for bad in ["0", "-1", "two", "1e3", ""] {
+        let reply = b.get(&format!("{path}?page={bad}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}?page={bad}");
+        assert_eq!(listed(&reply).0, page_1, "{path}?page={bad}");
+    }
+    let past = b.get(&format!("{path}?page=99999999999")).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert_eq!(listed(&past).0, page_2, "{path}: past the end");
+    (page_1, page_2)
+}
+
+async fn the_councils_list_and_the_moderation_queue_are_paged(app: TestApp) -> TestApp {
+    clear_demo_exchange(&app).await;
+    let lead = app.signed_in(LEAD).await;
+    let mut cases = Vec::new();
+    for n in 1..=21 {
+        let title = format!("Paged case {n:02}");
+        let reply = lead
+            .post("/exchange/cases/new", &case_fields(&title, OWN_SUMMARY))
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        cases.push(id_after(reply.location().unwrap(), "/exchange/cases/"));
+    }
+    let (page_1, page_2) = assert_paged(&lead, "/exchange/mine", 21).await;
+    // Newest change first.
+    assert_eq!(page_1[0], "Paged case 21");
+    assert_eq!(page_2, vec!["Paged case 01".to_owned()]);
+    // Another council's list holds none of them.
+    let partner_lead = app.signed_in(PARTNER_LEAD).await;
+    let theirs = partner_lead.get("/exchange/mine").await;
+    assert!(
+        listed(&theirs)
+            .0
+            .iter()
+            .all(|t| !t.starts_with("Paged case"))
+    );
+
+    for (n, case) in cases.iter().enumerate() {
+        let title = format!("Anonymised {:02}", n + 1);
+        let reply = lead
+            .post(
+                &format!("/exchange/cases/{case}/anonymised"),
+                &[
+                    ("title", title.as_str()),
+                    ("summary", "A council fitted sensors in homes."),
+                    ("innovative", ""),
+                    ("context", ""),
+                    ("partners", ""),
+                    ("users", ""),
+                    ("results", "Few families kept them."),
+                    ("challenges", ""),
+                    ("conditions", ""),
+                    ("replication", ""),
+                    ("lessons", "Ask families first."),
+                    ("materials", ""),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    }
+    let sector = app.signed_in(SECTOR).await;
+    // Decided texts come after every waiting one, across pages.
+    let reply = sector
+        .post(
+            &format!("/sector/moderation/{}", cases[20]),
+            &[("decision", "approve"), ("note", "")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let (page_1, page_2) = assert_paged(&sector, "/sector/moderation", 21).await;
+    assert_eq!(page_1[0], "Anonymised 20");
+    assert_eq!(page_2, vec!["Anonymised 21".to_owned()]);
+    // Still the sector's alone, on every page.
+    assert_eq!(
+        lead.get("/sector/moderation?page=2").await.status,
+        StatusCode::FORBIDDEN
     );
     app
 }

@@ -24,7 +24,9 @@ pub fn access(method: &str, path: &str) -> Option<Access> {
     })
 }
 
-both_databases!(
+// Every test server listens on 127.0.0.1, so the Beacons that subscribe
+// to them run as in a closed network, where private addresses are allowed.
+both_databases_with!(closed_network;
     only_public_cases_travel_and_stay_read_only,
     edits_and_withdrawals_at_the_source_arrive_on_the_next_fetch,
     the_feed_pages_filters_and_refuses_bad_queries,
@@ -33,6 +35,15 @@ both_databases!(
     only_sector_admins_manage_sources,
     the_library_loads_every_case_with_its_facts,
 );
+
+both_databases!(
+    private_addresses_and_credentials_are_refused_by_default,
+    the_instance_names_itself_as_configured,
+);
+
+fn closed_network(config: &mut beacon_web::Config) {
+    config.federation_private_addresses = true;
+}
 
 // ---------------------------------------------------------------------------
 // Cases on the offering Beacon, written as the cases part writes them.
@@ -190,7 +201,7 @@ async fn offer_and_subscribe(a: &TestApp, b: &TestApp) -> (Uuid, Uuid, Uuid, Uui
 }
 
 async fn only_public_cases_travel_and_stay_read_only(a: TestApp) -> TestApp {
-    let b = TestApp::spawn(a.state.db.backend()).await;
+    let b = TestApp::spawn_with(a.state.db.backend(), closed_network).await;
     let (public, anonymised, _partners, _internal) = offer_and_subscribe(&a, &b).await;
 
     let got = fetched(&b).await;
@@ -294,7 +305,7 @@ async fn only_public_cases_travel_and_stay_read_only(a: TestApp) -> TestApp {
 }
 
 async fn edits_and_withdrawals_at_the_source_arrive_on_the_next_fetch(a: TestApp) -> TestApp {
-    let b = TestApp::spawn(a.state.db.backend()).await;
+    let b = TestApp::spawn_with(a.state.db.backend(), closed_network).await;
     let (public, anonymised, _, _) = offer_and_subscribe(&a, &b).await;
     let admin = b.signed_in(beacon::demo::SECTOR_ADMIN_EMAIL).await;
     let id = source_id(&b).await;
@@ -973,5 +984,165 @@ async fn the_library_loads_every_case_with_its_facts(app: TestApp) -> TestApp {
         .unwrap();
     assert_eq!(again, store::Applied::default());
     assert_eq!(search_changes(&app).await, changes);
+    app
+}
+
+/// A server on 127.0.0.1 that answers every request with a good feed and
+/// counts the connections it is asked for.
+async fn counting_source() -> (u16, Arc<Mutex<usize>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(Mutex::new(0usize));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            *counted.lock().unwrap() += 1;
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let body = feed(serde_json::json!([]));
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (port, connections)
+}
+
+async fn private_addresses_and_credentials_are_refused_by_default(app: TestApp) -> TestApp {
+    assert!(!app.state.config.federation_private_addresses);
+    let (port, connections) = counting_source().await;
+    let admin = app.signed_in(beacon::demo::SECTOR_ADMIN_EMAIL).await;
+    let audit = audit_count(&app).await;
+    const PRIVATE: &str = "this address is on a private or local network";
+    let inputs = [
+        (format!("http://127.0.0.1:{port}"), PRIVATE),
+        // A name is judged by the addresses it resolves to.
+        (format!("http://localhost:{port}"), PRIVATE),
+        (format!("http://[::1]:{port}"), PRIVATE),
+        (format!("http://[::ffff:127.0.0.1]:{port}"), PRIVATE),
+        ("http://10.1.2.3".to_owned(), PRIVATE),
+        ("http://192.168.0.10:8080".to_owned(), PRIVATE),
+        ("http://169.254.169.254/latest".to_owned(), PRIVATE),
+        ("http://[fd00::1]".to_owned(), PRIVATE),
+        ("http://0.0.0.0".to_owned(), PRIVATE),
+        (
+            "http://user:pw@beacon.example".to_owned(),
+            "Enter the address without a user name or password",
+        ),
+        (
+            format!("http://user:pw@127.0.0.1:{port}"),
+            "Enter the address without a user name or password",
+        ),
+    ];
+    for (input, message) in &inputs {
+        let r = subscribe(&app, &admin, input).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{input}");
+        let summary = r.texts(".govuk-error-summary").join(" ");
+        assert!(summary.contains(message), "{input}: {summary}");
+        assert_eq!(r.texts(".govuk-error-message").len(), 1, "{input}");
+    }
+    // In Welsh too.
+    let r = admin
+        .post(
+            "/sector/exchange/sources?lang=cy",
+            &[("base_url", "http://10.1.2.3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.texts(".govuk-error-summary")
+            .join(" ")
+            .contains("rhwydwaith preifat neu leol")
+    );
+    // Nothing stored, nothing recorded, and the server on 127.0.0.1 was
+    // never asked for anything.
+    assert!(store::sources(app.db().conn()).await.unwrap().is_empty());
+    assert_eq!(audit_count(&app).await, audit);
+    assert_eq!(*connections.lock().unwrap(), 0);
+
+    // A source stored while private addresses were allowed is refused at
+    // its next fetch, and the page says why.
+    let url =
+        beacon_core::exchange::federation::SourceUrl::parse(&format!("http://127.0.0.1:{port}"))
+            .unwrap();
+    let actor = beacon_db::audit::Actor::system("test");
+    store::add_source(
+        app.db().conn(),
+        &actor,
+        OffsetDateTime::now_utc(),
+        &url,
+        "Fenwick",
+    )
+    .await
+    .unwrap();
+    let id = source_id(&app).await;
+    let r = admin
+        .post(&format!("/sector/exchange/sources/{id}/fetch"), &[])
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/sector/exchange/sources?notice=exchange_source_refused")
+    );
+    let page = admin.get("/sector/exchange/sources").await;
+    assert!(
+        page.body.contains(
+            "address is on a private or local network, which this Beacon does not connect to"
+        ),
+        "{}",
+        page.body
+    );
+    assert_eq!(*connections.lock().unwrap(), 0);
+    assert!(fetched(&app).await.is_empty());
+
+    // The same server, allowed: the guard was all that stood in the way.
+    let closed = TestApp::spawn_with(app.state.db.backend(), closed_network).await;
+    let closed_admin = closed.signed_in(beacon::demo::SECTOR_ADMIN_EMAIL).await;
+    let r = subscribe(&closed, &closed_admin, &format!("http://localhost:{port}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(*connections.lock().unwrap() > 0);
+    closed.finish().await;
+    app
+}
+
+async fn the_instance_names_itself_as_configured(app: TestApp) -> TestApp {
+    // By default, from the public address.
+    let page: serde_json::Value =
+        serde_json::from_str(&app.browser().get("/api/exchange/cases").await.body).unwrap();
+    let host = app.base.trim_start_matches("http://");
+    assert_eq!(page["instance"]["name"], format!("Beacon {host}"));
+    let atom = app.browser().get("/exchange/feed.atom").await.body;
+    assert!(
+        atom.contains(&format!("<author><name>Beacon {host}</name></author>")),
+        "{atom}"
+    );
+
+    let named = TestApp::spawn_with(app.state.db.backend(), |c| {
+        c.instance_name = "Fenwick Borough Beacon".to_owned();
+    })
+    .await;
+    let page: serde_json::Value =
+        serde_json::from_str(&named.browser().get("/api/exchange/cases").await.body).unwrap();
+    assert_eq!(page["instance"]["name"], "Fenwick Borough Beacon");
+    assert_eq!(page["instance"]["url"], named.base.as_str());
+    let atom = named.browser().get("/exchange/feed.atom").await.body;
+    assert!(
+        atom.contains("<author><name>Fenwick Borough Beacon</name></author>"),
+        "{atom}"
+    );
+    // A Beacon subscribing to it knows it by that name.
+    let subscriber = TestApp::spawn_with(app.state.db.backend(), closed_network).await;
+    let admin = subscriber.signed_in(beacon::demo::SECTOR_ADMIN_EMAIL).await;
+    let r = subscribe(&subscriber, &admin, &named.base).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let sources = store::sources(subscriber.db().conn()).await.unwrap();
+    assert_eq!(sources[0].name, "Fenwick Borough Beacon");
+    subscriber.finish().await;
+    named.finish().await;
     app
 }

@@ -46,6 +46,7 @@ both_databases!(
     followers_get_digests_of_what_they_may_read,
     two_senders_send_a_digest_once,
     feeds_are_valid_atom_with_public_cases_only,
+    the_exchange_announces_its_feeds,
 );
 
 const STAFF: &str = "staff@northmere.example";
@@ -1074,5 +1075,82 @@ async fn feeds_are_valid_atom_with_public_cases_only(app: TestApp) -> TestApp {
     let cy_feed = feedparser(&cy.body);
     assert_eq!(cy_feed["bozo"], 0);
     assert_eq!(cy_feed["entries"][0]["author"], "Cyngor dienw");
+    app
+}
+
+/// The Atom feed a page announces in its head: (title, href).
+fn announced_feeds(reply: &Reply) -> Vec<(String, String)> {
+    let selector =
+        scraper::Selector::parse("head link[rel='alternate'][type='application/atom+xml']")
+            .unwrap();
+    reply
+        .html()
+        .select(&selector)
+        .map(|l| {
+            (
+                l.value().attr("title").unwrap_or_default().to_owned(),
+                l.value().attr("href").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn the_exchange_announces_its_feeds(app: TestApp) -> TestApp {
+    let public = app.browser();
+    let staff = app.signed_in(STAFF).await;
+    for b in [&public, &staff] {
+        let page = b.get("/exchange").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let feeds = announced_feeds(&page);
+        assert_eq!(
+            feeds,
+            vec![(
+                "Practice exchange: new public cases".to_owned(),
+                "/exchange/feed.atom".to_owned()
+            )]
+        );
+        // The same feed is a visible link on the page, and it answers.
+        assert_eq!(
+            page.texts("#feed a[href='/exchange/feed.atom']"),
+            vec!["Follow in a feed reader: Practice exchange: new public cases".to_owned()]
+        );
+        let feed = b.get(&feeds[0].1).await;
+        assert_eq!(feed.status, StatusCode::OK);
+        assert!(feed.body.contains("<feed"));
+    }
+    // A service area's page announces that area's own feed.
+    let page = public.get("/exchange?area=parks_and_leisure").await;
+    let feeds = announced_feeds(&page);
+    assert_eq!(
+        feeds,
+        vec![(
+            "Practice exchange: Parks and leisure".to_owned(),
+            "/exchange/areas/parks_and_leisure/feed.atom".to_owned()
+        )]
+    );
+    assert_eq!(
+        page.texts("#feed a[href='/exchange/areas/parks_and_leisure/feed.atom']")
+            .len(),
+        1
+    );
+    assert_eq!(public.get(&feeds[0].1).await.status, StatusCode::OK);
+    // Narrowed further (two areas, or words), the whole exchange's feed.
+    for path in [
+        "/exchange?area=parks_and_leisure&area=housing",
+        "/exchange?area=parks_and_leisure&q=lockers",
+    ] {
+        let feeds = announced_feeds(&public.get(path).await);
+        assert_eq!(feeds.len(), 1, "{path}");
+        assert_eq!(feeds[0].1, "/exchange/feed.atom", "{path}");
+    }
+    // In Welsh, the feed's Welsh title.
+    let page = public.get("/exchange?lang=cy").await;
+    assert_eq!(
+        announced_feeds(&page)[0].0,
+        "Cyfnewid arfer: achosion cyhoeddus newydd"
+    );
+    // A page that lists no public cases announces no feed.
+    let lead = app.signed_in(LEAD).await;
+    assert!(announced_feeds(&lead.get("/exchange/mine").await).is_empty());
     app
 }

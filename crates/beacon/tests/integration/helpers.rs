@@ -31,6 +31,27 @@ macro_rules! both_databases {
 }
 pub(crate) use both_databases;
 
+/// Run a scenario on SQLite and on PostgreSQL, on a server whose
+/// configuration `$configure` (a `fn(&mut Config)` beside the scenarios)
+/// changes first.
+macro_rules! both_databases_with {
+    ($configure:ident; $($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    crate::helpers::run_with(beacon_db::Backend::Sqlite, super::$configure, super::$name).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    crate::helpers::run_with(beacon_db::Backend::Postgres, super::$configure, super::$name).await;
+                }
+            }
+        )*
+    };
+}
+pub(crate) use both_databases_with;
+
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
@@ -178,6 +199,16 @@ where
     Fut: Future<Output = TestApp>,
 {
     let app = TestApp::spawn(backend).await;
+    let app = scenario(app).await;
+    app.finish().await;
+}
+
+pub async fn run_with<F, Fut>(backend: Backend, configure: impl FnOnce(&mut Config), scenario: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = TestApp>,
+{
+    let app = TestApp::spawn_with(backend, configure).await;
     let app = scenario(app).await;
     app.finish().await;
 }

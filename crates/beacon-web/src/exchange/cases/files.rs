@@ -1,11 +1,11 @@
 //! Attaching files to a case: a plain multipart form that works without
-//! JavaScript. The type is decided from an allow-list and checked against
+//! JavaScript, and removing them again. The type is decided from an allow-list and checked against
 //! the file's first bytes; the name is made safe; the file is kept in the
 //! database and served only through the checked handler in `read`.
-use super::{case_path, own_case, size_label};
+use super::{case_path, own_case, parse_id, size_label};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::forms::{FormErrors, NoticeQuery, notice};
+use crate::forms::{Form, FormErrors, NoticeQuery, notice};
 use crate::public::page;
 use crate::shell::Shell;
 use crate::visitor::{Tenant, Visitor};
@@ -190,6 +190,38 @@ pub async fn upload(
     txn.commit().await?;
     Ok(Redirect::to(&format!(
         "{}/attachments?notice=case_file_added",
+        case_path(case.id)
+    ))
+    .into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveForm {}
+
+/// Remove a file from the council's case: another council's case or file is
+/// "not found", like every other part of a case it cannot read.
+pub async fn remove(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path((id, file)): Path<(String, String)>,
+    Form(RemoveForm {}): Form<RemoveForm>,
+) -> Result<Response, AppError> {
+    let case = own_case(&state, &tenant, &id).await?;
+    let file = parse_id(&file)?;
+    let txn = state.db.conn().begin().await?;
+    cases::remove_attachment(
+        &txn,
+        state.clock.now(),
+        &tenant.who.actor(),
+        tenant.org,
+        case.id,
+        file,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Redirect::to(&format!(
+        "{}/attachments?notice=case_file_removed",
         case_path(case.id)
     ))
     .into_response())

@@ -5,7 +5,7 @@
 //! - `write`: the case form, new (also from an idea's draft) and edit;
 //! - `read`: a case's page, the council's list, attachments as files;
 //! - `publish`: publishing at a level, withdrawing, the anonymised text;
-//! - `files`: attaching files;
+//! - `files`: attaching files and removing them;
 //! - `moderation`: sector administrators approve or refuse anonymised text.
 //!
 //! Who reads what: a council's own people read its published cases (and its
@@ -116,6 +116,12 @@ pub fn routes() -> Vec<Route> {
             "/exchange/cases/{id}/attachments/{file}",
             Access::Public,
             get(read::attachment),
+        ),
+        route(
+            Method::POST,
+            "/exchange/cases/{id}/attachments/{file}/remove",
+            lead,
+            post(files::remove),
         ),
         route(
             Method::GET,

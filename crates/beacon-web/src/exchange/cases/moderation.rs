@@ -1,10 +1,12 @@
 //! The sector's moderation of anonymised text: a sector administrator reads
 //! the text a council wants to publish without its name and approves it, or
 //! sends it back with a note saying what still identifies the council.
+use super::read::ListQuery;
 use super::{conflict, parse_id};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::forms::{Form, FormErrors, NoticeQuery, notice};
+use crate::exchange::paging;
+use crate::forms::{Form, FormErrors, notice};
 use crate::pipeline::format_date;
 use crate::public::page;
 use crate::shell::Shell;
@@ -17,7 +19,7 @@ use beacon_core::exchange::ModerationStatus;
 use beacon_db::exchange::cases::{self, ForModeration};
 use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
-    Button, ChoiceItem, Label, Legend, NotificationBanner, Radios, Textarea,
+    Button, ChoiceItem, Label, Legend, NotificationBanner, Pagination, Radios, Textarea,
 };
 use serde::Deserialize;
 
@@ -33,6 +35,7 @@ struct ListPage {
     shell: Shell,
     rows: Vec<ForModeration>,
     notice: Option<NotificationBanner>,
+    pagination: Option<Pagination>,
 }
 
 impl ListPage {
@@ -54,9 +57,15 @@ pub async fn list(
     State(state): State<AppState>,
     visitor: Visitor,
     _admin: SectorAdmin,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let rows = cases::moderation_queue(state.db.conn()).await?;
+    let _ = q.lang;
+    let found = cases::moderation_queue(
+        state.db.conn(),
+        paging::page_number(q.page.as_deref()),
+        paging::PER_PAGE,
+    )
+    .await?;
     let shell = Shell::new(
         &visitor,
         "/sector/moderation",
@@ -65,8 +74,9 @@ pub async fn list(
     .crumb(visitor.lang.t("nav.sector"), "/sector");
     page(&ListPage {
         shell,
-        rows,
+        rows: found.rows,
         notice: notice(visitor.lang, q.notice.as_deref()),
+        pagination: paging::pagination(visitor.lang, "/sector/moderation", found.page, found.pages),
     })
 }
 

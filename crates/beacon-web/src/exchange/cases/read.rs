@@ -6,6 +6,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::exchange::paging;
 use crate::forms::{NoticeQuery, notice};
 use crate::pipeline::{format_date, pounds};
 use crate::public::page;
@@ -23,7 +24,7 @@ use beacon_core::{OrgId, Role};
 use beacon_db::entity::{case_anonymised, case_attachment, case_publication, case_study};
 use beacon_db::exchange::cases::{self, AttachmentInfo};
 use beacon_db::exchange::publications;
-use beacon_govuk::components::{NotificationBanner, SummaryList, SummaryRow};
+use beacon_govuk::components::{NotificationBanner, Pagination, SummaryList, SummaryRow};
 use uuid::Uuid;
 
 /// A file as a case's page lists it.
@@ -137,6 +138,9 @@ struct ShowPage {
     /// "From <source>" for a case fetched from another Beacon or the case
     /// library, already rendered.
     source: Option<String>,
+    /// Where this reader finds similar cases: only a case the search index
+    /// holds for them has any, so a draft or withdrawn case has no link.
+    similar: Option<String>,
 }
 
 impl ShowPage {
@@ -332,6 +336,8 @@ pub async fn show(
                 owner,
                 notice,
                 source: None,
+                similar: (m.status == CaseStatus::Published.key())
+                    .then(|| format!("{}/similar", case_path(m.id))),
             });
         }
         if let Some(case_id) = cases::own_case_of_publication(conn, *org, id).await? {
@@ -374,6 +380,7 @@ pub async fn show(
         owner: None,
         notice,
         source,
+        similar: Some(format!("{}/similar", case_path(p.id))),
     })
 }
 
@@ -383,6 +390,7 @@ struct MinePage {
     shell: Shell,
     cases: Vec<case_study::Model>,
     notice: Option<NotificationBanner>,
+    pagination: Option<Pagination>,
 }
 
 impl MinePage {
@@ -415,24 +423,42 @@ impl MinePage {
     }
 }
 
+/// A list's address: its notice and language, and which page.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub notice: Option<String>,
+    pub lang: Option<String>,
+    pub page: Option<String>,
+}
+
 pub async fn mine(
     State(state): State<AppState>,
     visitor: Visitor,
     tenant: Tenant,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     tenant.require(Capability::PublishCases)?;
-    let list = cases::mine(state.db.conn(), tenant.org, true).await?;
+    let _ = q.lang;
+    let found = cases::mine_page(
+        state.db.conn(),
+        tenant.org,
+        paging::page_number(q.page.as_deref()),
+        paging::PER_PAGE,
+    )
+    .await?;
+    let lang = visitor.lang;
     let shell = Shell::new(
         &visitor,
         "/exchange/mine",
-        visitor.lang.t("exchange.cases.mine.title"),
+        lang.t("exchange.cases.mine.title"),
     )
-    .crumb(visitor.lang.t("nav.exchange"), "/exchange");
+    .crumb(lang.t("nav.exchange"), "/exchange");
     page(&MinePage {
         shell,
-        cases: list,
-        notice: notice(visitor.lang, q.notice.as_deref()),
+        cases: found.rows,
+        notice: notice(lang, q.notice.as_deref()),
+        pagination: paging::pagination(lang, "/exchange/mine", found.page, found.pages),
     })
 }
 

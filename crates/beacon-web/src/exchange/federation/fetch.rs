@@ -1,22 +1,66 @@
-//! Reading another Beacon's feed: one client with a timeout, no redirects
-//! and a cap on every body; all pages of a source read before anything is
-//! stored, then stored all at once or not at all.
+//! Reading another Beacon's feed: one client with a timeout, no redirects,
+//! no proxy and a cap on every body; all pages of a source read before
+//! anything is stored, then stored all at once or not at all.
+//!
+//! Unless the configuration allows private addresses, a source's host is
+//! resolved here, every address it resolves to is checked
+//! ([`is_private_address`]), and the client is pinned to those checked
+//! addresses, so a name that resolves differently a moment later (DNS
+//! rebinding) cannot lead the request into the server's own network.
 use crate::app::AppState;
 use beacon_core::exchange::federation::{
-    Refusal, SourceUrl, WireCase, WirePage, instance_name, limits, parse_cases,
+    Refusal, SourceUrl, WireCase, WirePage, instance_name, is_private_address, limits, parse_cases,
 };
 use beacon_db::DbError;
 use beacon_db::exchange::federation::{self as store, Source};
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-fn client() -> Result<reqwest::Client, Refusal> {
-    reqwest::Client::builder()
+/// The addresses `base` may be reached at: its own, checked, when it is an
+/// address; the ones its name resolves to, all of them checked, otherwise.
+/// `None` for an address literal (the client connects to it as it is).
+async fn checked_addresses(
+    base: &SourceUrl,
+    allow_private: bool,
+) -> Result<Option<Vec<SocketAddr>>, Refusal> {
+    let host = base.host();
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        if !allow_private && is_private_address(ip) {
+            return Err(Refusal::PrivateAddress);
+        }
+        return Ok(None);
+    }
+    let lookup = tokio::net::lookup_host((host, base.port()));
+    let addrs: Vec<SocketAddr> =
+        tokio::time::timeout(Duration::from_secs(limits::TIMEOUT_SECS), lookup)
+            .await
+            .map_err(|_| Refusal::Unreachable)?
+            .map_err(|_| Refusal::Unreachable)?
+            .collect();
+    if addrs.is_empty() {
+        return Err(Refusal::Unreachable);
+    }
+    // One private address is enough to refuse: which one a connection
+    // would use is not ours to choose.
+    if !allow_private && addrs.iter().any(|a| is_private_address(a.ip())) {
+        return Err(Refusal::PrivateAddress);
+    }
+    Ok(Some(addrs))
+}
+
+/// A client for `base` alone, connecting only to its checked addresses.
+async fn client(base: &SourceUrl, allow_private: bool) -> Result<reqwest::Client, Refusal> {
+    let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(limits::TIMEOUT_SECS))
         .connect_timeout(Duration::from_secs(limits::TIMEOUT_SECS))
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Beacon/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|_| Refusal::Unreachable)
+        // Through a proxy, the address checked would be the proxy's.
+        .no_proxy()
+        .user_agent(concat!("Beacon/", env!("CARGO_PKG_VERSION")));
+    if let Some(addrs) = checked_addresses(base, allow_private).await? {
+        builder = builder.resolve_to_addrs(base.host(), &addrs);
+    }
+    builder.build().map_err(|_| Refusal::Unreachable)
 }
 
 /// One page of the feed at `url`, parsed as the schema's JSON.
@@ -57,8 +101,8 @@ fn page_url(base: &SourceUrl, cursor: Option<&str>) -> String {
 
 /// The name another Beacon gives itself, read from the first page of its
 /// feed: how a subscription is checked before it is stored.
-pub async fn name_of(base: &SourceUrl) -> Result<String, Refusal> {
-    let client = client()?;
+pub async fn name_of(base: &SourceUrl, allow_private: bool) -> Result<String, Refusal> {
+    let client = client(base, allow_private).await?;
     let first = page(&client, &page_url(base, None)).await?;
     instance_name(&first)
 }
@@ -66,8 +110,9 @@ pub async fn name_of(base: &SourceUrl) -> Result<String, Refusal> {
 /// Every case the source offers, all pages, checked by the core's rules.
 async fn read_all(
     base: &SourceUrl,
+    allow_private: bool,
 ) -> Result<Vec<beacon_core::exchange::federation::RemoteCase>, Refusal> {
-    let client = client()?;
+    let client = client(base, allow_private).await?;
     let mut cases: Vec<WireCase> = Vec::new();
     let mut cursor: Option<String> = None;
     let most_pages = limits::CASES_PER_FETCH / limits::PAGE_SIZE as usize + 2;
@@ -118,7 +163,7 @@ pub async fn fetch(state: &AppState, source: &Source) -> Result<Fetched, DbError
         store::record_refusal(state.db.conn(), now, source.id, "schema", "").await?;
         return Ok(Fetched::Refused);
     };
-    match read_all(&base).await {
+    match read_all(&base, state.config.federation_private_addresses).await {
         Ok(cases) => {
             let applied = store::apply(
                 state.db.conn(),

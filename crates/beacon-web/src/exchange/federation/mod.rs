@@ -30,7 +30,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use beacon_core::exchange::Section;
 use beacon_core::exchange::federation::{
-    SCHEMA, SourceUrl, SourceUrlError, WireCase, WireFunding, WireInstance, WirePage, limits,
+    Refusal, SCHEMA, SourceUrl, SourceUrlError, WireCase, WireFunding, WireInstance, WirePage,
+    limits,
 };
 use beacon_db::entity::case_publication;
 use beacon_db::exchange::federation::{self as store, Source, SourceMark};
@@ -133,14 +134,9 @@ struct FeedQuery {
 }
 
 fn instance(state: &AppState) -> WireInstance {
-    let url = state.config.public_url.clone();
-    let host = url
-        .split_once("://")
-        .map_or(url.as_str(), |(_, rest)| rest)
-        .to_owned();
     WireInstance {
-        name: format!("Beacon {host}"),
-        url,
+        name: state.config.instance_name.clone(),
+        url: state.config.public_url.clone(),
     }
 }
 
@@ -410,6 +406,7 @@ async fn add_source(
                     SourceUrlError::Missing => "exchange.federation.error.url_missing",
                     SourceUrlError::TooLong => "exchange.federation.error.url_too_long",
                     SourceUrlError::Scheme => "exchange.federation.error.url_scheme",
+                    SourceUrlError::Credentials => "exchange.federation.error.url_credentials",
                     SourceUrlError::Malformed => "exchange.federation.error.url_malformed",
                 },
             );
@@ -417,8 +414,12 @@ async fn add_source(
         }
     };
     let name = match &url {
-        Some(url) => match fetch::name_of(url).await {
+        Some(url) => match fetch::name_of(url, state.config.federation_private_addresses).await {
             Ok(name) => Some(name),
+            Err(Refusal::PrivateAddress) => {
+                errors.add("base_url", "exchange.federation.error.url_private");
+                None
+            }
             Err(refusal) => {
                 let key = format!("exchange.federation.reason.{}", refusal.key());
                 let text = crate::i18n::lookup(visitor.lang, &key)

@@ -234,6 +234,34 @@ fn vocabulary_order(d: Dimension, value: &str) -> usize {
     keys.iter().position(|k| *k == value).unwrap_or(usize::MAX)
 }
 
+/// The Atom feed that goes with a search: a service area's own feed when
+/// one area is all that is asked for, the whole exchange's otherwise.
+fn feed_for(lang: Lang, request: &Request) -> (String, String) {
+    let areas = request.filters.get(&Dimension::Area);
+    let only_area = request.text.is_empty()
+        && request
+            .filters
+            .iter()
+            .all(|(d, v)| *d == Dimension::Area || v.is_empty());
+    match areas
+        .filter(|a| a.len() == 1 && only_area)
+        .and_then(|a| a.iter().next())
+    {
+        Some(area) => (
+            crate::i18n::tf(
+                lang,
+                "exchange.spread.feed.area_title",
+                &[("area", &label(lang, Dimension::Area, area))],
+            ),
+            format!("/exchange/areas/{area}/feed.atom"),
+        ),
+        None => (
+            lang.t("exchange.spread.feed.title").to_owned(),
+            "/exchange/feed.atom".to_owned(),
+        ),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "exchange/search/index.html")]
 struct SearchPage {
@@ -336,7 +364,10 @@ async fn find(
         errors.add_text(&field, message);
     }
     let bad = !errors.is_empty();
-    let shell = Shell::new(&visitor, "/exchange", lang.t("exchange.search.title")).with_errors(bad);
+    let (feed_title, feed_href) = feed_for(lang, &asked.request);
+    let shell = Shell::new(&visitor, "/exchange", lang.t("exchange.search.title"))
+        .with_errors(bad)
+        .feed(feed_title, feed_href);
     let mut response = page(&SearchPage {
         shell,
         text: asked.request.text.clone(),

@@ -91,7 +91,8 @@ async fn feed(
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     f.set_updated(stamp(updated)?);
     let mut author = Person::default();
-    author.set_name(lang.t("exchange.spread.feed.author").to_owned());
+    // The feed comes from this Beacon, by the name it gives itself.
+    author.set_name(state.config.instance_name.clone());
     f.set_authors(vec![author]);
     f.set_links(vec![
         link(
