@@ -23,7 +23,11 @@ export async function startDemo({ scale = 'full' } = {}) {
   const child = spawn(
     beaconBinary(),
     ['demo', '--bind', '127.0.0.1:0', '--data-dir', dataDir, '--accounts-json', accountsFile, '--scale', scale],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    // The demo subscribes to itself on 127.0.0.1, as Beacons in a closed network do.
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', BEACON_FEDERATION_PRIVATE_ADDRESSES: 'true' },
+    },
   );
   let output = '';
   const url = await new Promise((resolve, reject) => {
