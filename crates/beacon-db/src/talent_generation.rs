@@ -2,10 +2,10 @@
 //! strengths framework, staff and their profiles, vacancies and their
 //! requirements, pool stays and placements. Triggers raise it in the same
 //! transaction as every change to those tables (migration
-//! `m20261124_000050_talent_generations`), so anything computed from them
-//! and labelled with the stamp read *before* the computation's own reads is
-//! never newer than its label claims: when the stamp has moved, compute
-//! again.
+//! `m20261124_000050_talent_generations`). Read the stamp *before* reading
+//! those tables: what is read afterwards is at least as new as the stamp, so
+//! a result labelled with it is never older than its label. When the stamp
+//! has moved, compute again.
 use crate::DbError;
 use crate::entity::talent_generation;
 use beacon_core::OrgId;
