@@ -36,6 +36,7 @@ pub mod stages;
 pub mod journey;
 pub mod pool;
 pub mod staff;
+pub mod talent_generation;
 pub mod talent_settings;
 pub mod vacancies;
 pub mod workforce;

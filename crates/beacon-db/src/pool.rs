@@ -541,16 +541,17 @@ pub struct SharedMember {
 }
 
 /// Active pool members of every partner of `org` who agreed to be shared,
-/// their strengths put into `org`'s framework by name.
+/// their strengths put into `org`'s framework (`names`, in position order)
+/// by name.
 pub async fn shared_members<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
-    framework: &[strength::Model],
+    names: &[String],
 ) -> Result<Vec<SharedMember>, DbError> {
-    let by_name: HashMap<&str, usize> = framework
+    let by_name: HashMap<&str, usize> = names
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i))
+        .map(|(i, name)| (name.as_str(), i))
         .collect();
     let mut out = Vec::new();
     for partner in organisations::partners_of(conn, org).await? {

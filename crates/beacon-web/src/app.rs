@@ -24,6 +24,9 @@ pub struct AppState {
     /// The practice exchange's search index, built from the database when
     /// the server starts and kept current from its change log.
     pub search: beacon_search::Index,
+    /// Each organisation's pool as the matching pages see it, kept until
+    /// its change stamp moves (`pool::snapshot`).
+    pub(crate) talent: crate::pool::TalentCache,
 }
 
 impl AppState {
@@ -34,6 +37,7 @@ impl AppState {
             clock,
             metrics: Arc::new(Metrics::default()),
             search: beacon_search::Index::in_memory(),
+            talent: crate::pool::TalentCache::default(),
         }
     }
 }

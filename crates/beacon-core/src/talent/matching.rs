@@ -17,6 +17,12 @@ use beacon_match::{AssignError, Sense};
 use std::cmp::Reverse;
 use time::Date;
 
+/// A member of staff in the engine's terms ([`profile`]), built once to be
+/// scored against many vacancies with [`fit`].
+pub type EngineProfile = score::Profile;
+/// A vacancy in the engine's terms ([`vacancy`]).
+pub type EngineVacancy = score::Vacancy;
+
 /// A member of staff as matching sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StaffFacts {
@@ -298,11 +304,11 @@ pub struct Explained {
 impl Explained {
     /// The score as a whole number for display (0 when not eligible).
     pub fn whole_score(&self) -> i64 {
-        self.score.round() as i64
+        self.fit().whole_score()
     }
     /// The score in hundredths, the integer the assignment maximises.
     pub fn points(&self) -> i64 {
-        (self.score * 100.0).round() as i64
+        self.fit().points()
     }
     pub fn missing(&self) -> impl Iterator<Item = &EssentialCheck> {
         self.essentials.iter().filter(|e| !e.met)
@@ -423,17 +429,66 @@ pub fn explain(
     }
 }
 
+/// The engine's verdict on one pair without the words that explain it: all
+/// that ranking candidates and proposing an assignment need. For the same
+/// pair it is the same as [`explain`]'s eligibility and score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    pub eligible: bool,
+    /// The engine's score; 0 when not eligible.
+    pub score: f64,
+}
+
+impl Fit {
+    /// The score as a whole number for display.
+    pub fn whole_score(&self) -> i64 {
+        self.score.round() as i64
+    }
+    /// The score in hundredths, the integer the assignment maximises.
+    pub fn points(&self) -> i64 {
+        (self.score * 100.0).round() as i64
+    }
+}
+
+impl Explained {
+    pub fn fit(&self) -> Fit {
+        Fit {
+            eligible: self.eligible,
+            score: self.score,
+        }
+    }
+}
+
+/// Scores a pair already in the engine's terms (built once with [`profile`]
+/// and [`vacancy`] for many pairs). A grade outside the band or too few
+/// hours rules a pair out before the engine is asked: both are hard
+/// constraints, and most pairs of a large pool fail one of them.
+pub fn fit(person: &score::Profile, v: &score::Vacancy, today: Date) -> Fit {
+    let in_band = (v.grade_min..=v.grade_max).contains(&person.grade);
+    if !in_band || person.weekly_minutes < v.weekly_minutes {
+        return Fit {
+            eligible: false,
+            score: 0.0,
+        };
+    }
+    let engine = score::score(person, v, today.to_julian_day());
+    Fit {
+        eligible: engine.eligible,
+        score: engine.score,
+    }
+}
+
 /// The order candidates for one vacancy are shown in: those who meet every
 /// hard constraint first; among them, protected people before others in the
 /// pool before voluntary movers, as the law requires; then by score, best
 /// first. Sort by this key ascending.
-pub fn candidate_order(tier: PoolTier, e: &Explained) -> (bool, u32, Reverse<i64>) {
-    (!e.eligible, tier.rank(), Reverse(e.points()))
+pub fn candidate_order(tier: PoolTier, f: Fit) -> (bool, u32, Reverse<i64>) {
+    (!f.eligible, tier.rank(), Reverse(f.points()))
 }
 
 /// The order of a person's opportunities: eligible first, best score first.
-pub fn opportunity_order(e: &Explained) -> (bool, Reverse<i64>) {
-    (!e.eligible, Reverse(e.points()))
+pub fn opportunity_order(f: Fit) -> (bool, Reverse<i64>) {
+    (!f.eligible, Reverse(f.points()))
 }
 
 /// One feasible pair for the assignment: a person, a vacancy, the pair's points.
@@ -649,7 +704,7 @@ mod tests {
             ("protected weak", PoolTier::Protected, &weak),
             ("removed weak", PoolTier::RoleRemoved, &weak),
         ];
-        list.sort_by_key(|(_, t, e)| candidate_order(*t, e));
+        list.sort_by_key(|(_, t, e)| candidate_order(*t, e.fit()));
         let names: Vec<_> = list.iter().map(|x| x.0).collect();
         assert_eq!(
             names,
@@ -720,6 +775,33 @@ mod tests {
             let all = e.grade_met && e.hours_met && e.location_met && e.training_within_limit
                 && e.essentials.iter().all(|x| x.met);
             prop_assert_eq!(all, e.eligible);
+        }
+
+        /// Scoring without the explanation agrees with the explanation,
+        /// whichever constraint rules a pair out.
+        #[test]
+        fn fits_agree_with_explanations(
+            levels in proptest::collection::vec(0u8..=5, 3),
+            grade in 1u8..12,
+            hours in 10u32..40,
+            site in 0usize..3,
+            held in proptest::collection::vec(0usize..3, 0..3),
+            essential in 0usize..4,
+            trainable in proptest::option::of(0u32..200),
+            remote in proptest::bool::ANY,
+        ) {
+            let codes = ["a", "b", "c"];
+            let mut s = person("p", grade, &levels.iter().copied().enumerate().collect::<Vec<_>>());
+            s.weekly_minutes = hours * 60;
+            s.site = Some(["Town Hall", "Depot", "Library"][site].to_owned());
+            s.qualifications = held.iter().map(|&i| Held { code: codes[i].into(), expires_on: None }).collect();
+            let mut v = post(4);
+            v.remote = remote;
+            if let Some(code) = codes.get(essential) {
+                v.essentials = vec![Essential { code: (*code).into(), title: "A".into(), training_days: trainable }];
+            }
+            let e = explain(&s, &v, 3, TODAY);
+            prop_assert_eq!(fit(&profile(&s, 3), &vacancy(&v), TODAY), e.fit());
         }
 
         /// Nobody is placed twice, no vacancy twice, and only feasible pairs.

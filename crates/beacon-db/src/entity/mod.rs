@@ -65,6 +65,7 @@ pub mod staff_experience;
 pub mod staff_qualification;
 pub mod staff_strength;
 pub mod strength;
+pub mod talent_generation;
 pub mod talent_settings;
 pub mod vacancy;
 pub mod vacancy_essential;

@@ -19,6 +19,7 @@ mod m20261124_000003_exchange_spread;
 mod m20261124_000004_exchange_visits;
 mod m20261124_000005_exchange_federation;
 mod m20261124_000031_page_indexes;
+mod m20261124_000050_talent_generations;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_exchange_visits::Migration),
             Box::new(m20261124_000005_exchange_federation::Migration),
             Box::new(m20261124_000031_page_indexes::Migration),
+            Box::new(m20261124_000050_talent_generations::Migration),
         ]
     }
 }

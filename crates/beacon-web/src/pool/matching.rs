@@ -2,6 +2,7 @@
 //! shared pools of partner councils), a pool member's own opportunities, and
 //! the whole pool's assignment proposal that HR edits and turns into
 //! invitations.
+use super::snapshot::{self, Proposal, Snapshot};
 use super::{ExplanationView, area_name, explain, hours, tier_label};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -17,16 +18,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::permission::Capability;
 use beacon_core::talent::PoolTier;
 use beacon_core::talent::matching::{
-    Explained, Pair, StaffFacts, VacancyFacts, candidate_order, opportunity_order, propose,
+    self, Explained, Fit, VacancyFacts, candidate_order, opportunity_order,
 };
-use beacon_core::talent::pool::effective_tier;
 use beacon_db::entity::vacancy;
-use beacon_db::pool::{self, Choice, Member};
+use beacon_db::pool::{self, Choice};
 use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::NotificationBanner;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
-use time::Date;
+use std::collections::HashSet;
 use uuid::Uuid;
 
 /// How many eligible candidates a vacancy's page lists.
@@ -36,15 +35,12 @@ const SHOWN_INELIGIBLE: usize = 10;
 /// Alternatives offered for each person in the proposal.
 const ALTERNATIVES: usize = 5;
 
-/// A vacancy with the facts matching needs.
-struct Scored {
-    member: Member,
+/// One member of the pool's place in a vacancy's ranking.
+struct Ranked {
+    /// The member's index in the snapshot.
+    member: usize,
     tier: PoolTier,
-    explained: Explained,
-}
-
-fn names(framework: &[beacon_db::entity::strength::Model]) -> Vec<String> {
-    framework.iter().map(|s| s.name.clone()).collect()
+    fit: Fit,
 }
 
 /// One candidate as the page shows them.
@@ -92,59 +88,101 @@ async fn vacancy_in(
         .ok_or(AppError::NotFound)
 }
 
-/// Every active pool member scored for one vacancy, in the order the law and
-/// the scores give.
-async fn score_for(
+/// A vacancy's facts: the snapshot's for an open vacancy, else read.
+async fn facts_of(
     state: &AppState,
     tenant: &Tenant,
+    snap: &Snapshot,
     v: &vacancy::Model,
-    today: Date,
-) -> Result<(Vec<Scored>, VacancyFacts, Vec<String>), AppError> {
+) -> Result<VacancyFacts, AppError> {
+    if let Some(j) = snap.vacancy_index(v.id) {
+        return Ok(snap.vacancy_facts[j].clone());
+    }
     let conn = state.db.conn();
     let framework = pool::framework(conn, tenant.org).await?;
     let index = pool::own_index(&framework);
-    let members = pool::matchable(conn, tenant.org).await?;
-    let people: Vec<&beacon_db::entity::staff::Model> = members.iter().map(|m| &m.staff).collect();
-    let facts = pool::staff_facts(conn, tenant.org, &people, &index).await?;
-    let vf = pool::vacancy_facts(conn, tenant.org, std::slice::from_ref(v), &index)
+    pool::vacancy_facts(conn, tenant.org, std::slice::from_ref(v), &index)
         .await?
         .pop()
-        .ok_or(AppError::NotFound)?;
-    let mut scored: Vec<Scored> = members
+        .ok_or(AppError::NotFound)
+}
+
+/// Every active pool member ranked for one vacancy, in the order the law and
+/// the scores give.
+fn ranking(snap: &Snapshot, vf: &VacancyFacts) -> Vec<Ranked> {
+    let mut ranked: Vec<Ranked> = snap
+        .fits_for(vf)
         .into_iter()
-        .zip(facts)
-        .map(|(member, f)| {
-            let tier = stay_tier(&member, today);
-            let explained = beacon_core::talent::matching::explain(&f, &vf, framework.len(), today);
-            Scored {
-                member,
-                tier,
-                explained,
-            }
+        .enumerate()
+        .map(|(member, fit)| Ranked {
+            member,
+            tier: snap.tiers[member],
+            fit,
         })
         .collect();
-    scored.sort_by_key(|s| candidate_order(s.tier, &s.explained));
-    Ok((scored, vf, names(&framework)))
+    ranked.sort_by_key(|r| candidate_order(r.tier, r.fit));
+    ranked
 }
 
-fn stay_tier(m: &Member, today: Date) -> PoolTier {
-    let tier = m.stay.tier.parse().unwrap_or(PoolTier::Voluntary);
-    effective_tier(tier, m.stay.protected_until, today)
+fn explained(snap: &Snapshot, member: usize, vf: &VacancyFacts) -> Explained {
+    matching::explain(&snap.facts[member], vf, snap.framework_size(), snap.today)
 }
 
-fn row(lang: Lang, s: &Scored, names: &[String], invited: bool) -> CandidateRow {
+fn row(
+    lang: Lang,
+    snap: &Snapshot,
+    r: &Ranked,
+    vf: &VacancyFacts,
+    invited: &HashSet<Uuid>,
+) -> CandidateRow {
+    let m = &snap.members[r.member];
     CandidateRow {
-        member: s.member.stay.id,
-        name: s.member.staff.name.clone(),
-        job_title: s.member.staff.job_title.clone(),
-        tier: tier_label(lang, s.tier),
-        invited,
-        view: explain(lang, &s.explained, names, grade_of(s.member.staff.grade)),
+        member: m.stay.id,
+        name: m.staff.name.clone(),
+        job_title: m.staff.job_title.clone(),
+        tier: tier_label(lang, r.tier),
+        invited: invited.contains(&m.staff.id),
+        view: explain(
+            lang,
+            &explained(snap, r.member, vf),
+            &snap.names,
+            grade_of(m.staff.grade),
+        ),
     }
 }
 
 fn grade_of(g: i32) -> u8 {
     u8::try_from(g.clamp(0, 255)).unwrap_or(0)
+}
+
+/// Partners' shared pools as candidates: only those who agreed, never their
+/// tier.
+async fn partner_rows(
+    state: &AppState,
+    lang: Lang,
+    tenant: &Tenant,
+    snap: &Snapshot,
+    vf: &VacancyFacts,
+) -> Result<Vec<PartnerRow>, AppError> {
+    let shared = pool::shared_members(state.db.conn(), tenant.org, &snap.names).await?;
+    let mut scored: Vec<(beacon_db::pool::SharedMember, Explained)> = shared
+        .into_iter()
+        .map(|m| {
+            let e = matching::explain(&m.facts, vf, snap.framework_size(), snap.today);
+            (m, e)
+        })
+        .filter(|(_, e)| e.eligible)
+        .collect();
+    scored.sort_by_key(|(_, e)| opportunity_order(e.fit()));
+    Ok(scored
+        .iter()
+        .take(SHOWN)
+        .map(|(m, e)| PartnerRow {
+            name: m.name.clone(),
+            home: m.home.clone(),
+            view: explain(lang, e, &snap.names, m.facts.grade),
+        })
+        .collect())
 }
 
 async fn render_candidates(
@@ -156,44 +194,23 @@ async fn render_candidates(
     notice_key: Option<&str>,
 ) -> Result<Response, AppError> {
     let lang = visitor.lang;
-    let today = state.clock.now().date();
-    let (scored, vf, names) = score_for(state, tenant, &v, today).await?;
-    let conn = state.db.conn();
-    let invited = pool::invited(conn, tenant.org, &[v.id]).await?;
+    let snap = snapshot::current(state, tenant.org).await?;
+    let vf = facts_of(state, tenant, &snap, &v).await?;
+    let ranked = ranking(&snap, &vf);
+    let invited = pool::invited(state.db.conn(), tenant.org, &[v.id]).await?;
     let invited = invited.get(&v.id).cloned().unwrap_or_default();
-    let (good, bad): (Vec<&Scored>, Vec<&Scored>) =
-        scored.iter().partition(|s| s.explained.eligible);
+    let (good, bad): (Vec<&Ranked>, Vec<&Ranked>) = ranked.iter().partition(|r| r.fit.eligible);
     let eligible: Vec<CandidateRow> = good
         .iter()
         .take(SHOWN)
-        .map(|s| row(lang, s, &names, invited.contains(&s.member.staff.id)))
+        .map(|r| row(lang, &snap, r, &vf, &invited))
         .collect();
     let ineligible: Vec<CandidateRow> = bad
         .iter()
         .take(SHOWN_INELIGIBLE)
-        .map(|s| row(lang, s, &names, invited.contains(&s.member.staff.id)))
+        .map(|r| row(lang, &snap, r, &vf, &invited))
         .collect();
-    // Partners' shared pools: only those who agreed, never their tier.
-    let framework = pool::framework(conn, tenant.org).await?;
-    let shared = pool::shared_members(conn, tenant.org, &framework).await?;
-    let mut partner_scored: Vec<(beacon_db::pool::SharedMember, Explained)> = shared
-        .into_iter()
-        .map(|m| {
-            let e = beacon_core::talent::matching::explain(&m.facts, &vf, framework.len(), today);
-            (m, e)
-        })
-        .filter(|(_, e)| e.eligible)
-        .collect();
-    partner_scored.sort_by_key(|(_, e)| opportunity_order(e));
-    let partners = partner_scored
-        .iter()
-        .take(SHOWN)
-        .map(|(m, e)| PartnerRow {
-            name: m.name.clone(),
-            home: m.home.clone(),
-            view: explain(lang, e, &names, m.facts.grade),
-        })
-        .collect();
+    let partners = partner_rows(state, lang, tenant, &snap, &vf).await?;
     let invalid = !errors.is_empty();
     let path = format!("/vacancies/{}/candidates", v.id);
     let shell = Shell::new(
@@ -264,21 +281,23 @@ pub async fn invite(
         .map_err(|_| AppError::BadRequest("member".into()))?;
     let now = state.clock.now();
     let today = now.date();
-    let (scored, _, _) = score_for(&state, &tenant, &v, today).await?;
+    let snap = snapshot::current(&state, tenant.org).await?;
     // Only an active member of this council's pool who meets the vacancy's
     // requirements can be invited from here.
-    let Some(s) = scored.iter().find(|s| s.member.stay.id == member) else {
+    let Some(i) = snap.members.iter().position(|m| m.stay.id == member) else {
         return Err(AppError::NotFound);
     };
-    if !s.explained.eligible {
+    let vf = facts_of(&state, &tenant, &snap, &v).await?;
+    let e = explained(&snap, i, &vf);
+    if !e.eligible {
         let mut errors = FormErrors::new(visitor.lang);
         errors.add("candidates", "pool.error.not_eligible");
         return render_candidates(&state, &visitor, &tenant, v, errors, None).await;
     }
     let choice = Choice {
         vacancy: v.id,
-        staff: s.member.staff.id,
-        interview_guaranteed: s.explained.guaranteed_interview,
+        staff: snap.members[i].staff.id,
+        interview_guaranteed: e.guaranteed_interview,
     };
     let txn = state.db.conn().begin().await?;
     match pool::invite_all(
@@ -340,30 +359,27 @@ pub async fn opportunities(
     let mut rows = Vec::new();
     let in_pool = me.is_some();
     if let Some(me) = me {
-        let framework = pool::framework(conn, tenant.org).await?;
-        let index = pool::own_index(&framework);
-        let names = names(&framework);
-        let facts = pool::staff_facts(conn, tenant.org, &[&me.staff], &index).await?;
-        let vacancies = pool::open_vacancies(conn, tenant.org).await?;
-        let vfs = pool::vacancy_facts(conn, tenant.org, &vacancies, &index).await?;
+        let snap = snapshot::current(&state, tenant.org).await?;
+        let facts = pool::staff_facts(conn, tenant.org, &[&me.staff], &snap.index).await?;
         if let Some(f) = facts.first() {
-            let mut scored: Vec<(vacancy::Model, Explained)> = vacancies
-                .into_iter()
-                .zip(vfs)
-                .map(|(v, vf)| {
-                    let e = beacon_core::talent::matching::explain(f, &vf, framework.len(), today);
-                    (v, e)
-                })
+            let mut scored: Vec<(usize, Explained)> = snap
+                .vacancy_facts
+                .iter()
+                .enumerate()
+                .map(|(j, vf)| (j, matching::explain(f, vf, snap.framework_size(), today)))
+                .filter(|(_, e)| e.eligible)
                 .collect();
-            scored.sort_by_key(|(_, e)| opportunity_order(e));
+            scored.sort_by_key(|(_, e)| opportunity_order(e.fit()));
             rows = scored
                 .into_iter()
-                .filter(|(_, e)| e.eligible)
                 .take(SHOWN)
-                .map(|(v, e)| OpportunityRow {
-                    area: area_name(lang, &v.service_area),
-                    view: explain(lang, &e, &names, f.grade),
-                    vacancy: v,
+                .map(|(j, e)| {
+                    let v = snap.vacancies[j].clone();
+                    OpportunityRow {
+                        area: area_name(lang, &v.service_area),
+                        view: explain(lang, &e, &snap.names, f.grade),
+                        vacancy: v,
+                    }
                 })
                 .collect();
         }
@@ -407,120 +423,58 @@ struct ProposalPage {
     vacancies: usize,
 }
 
-/// Every active member against every open vacancy, without the pairs
-/// already on their way; with the proposal.
-struct Problem {
-    members: Vec<Member>,
-    facts: Vec<StaffFacts>,
-    vacancies: Vec<vacancy::Model>,
-    tiers: Vec<PoolTier>,
-    /// `(member index, vacancy index) → explanation`, eligible pairs only.
-    pairs: BTreeMap<(usize, usize), Explained>,
-    proposal: Vec<(usize, usize)>,
-    names: Vec<String>,
-}
-
-async fn problem(state: &AppState, tenant: &Tenant, today: Date) -> Result<Problem, AppError> {
-    let conn = state.db.conn();
-    let framework = pool::framework(conn, tenant.org).await?;
-    let index = pool::own_index(&framework);
-    let members = pool::matchable(conn, tenant.org).await?;
-    let people: Vec<&beacon_db::entity::staff::Model> = members.iter().map(|m| &m.staff).collect();
-    let facts = pool::staff_facts(conn, tenant.org, &people, &index).await?;
-    let vacancies = pool::open_vacancies(conn, tenant.org).await?;
-    let vfs = pool::vacancy_facts(conn, tenant.org, &vacancies, &index).await?;
-    let ids: Vec<Uuid> = vacancies.iter().map(|v| v.id).collect();
-    let invited = pool::invited(conn, tenant.org, &ids).await?;
-    let none = HashSet::new();
-    let mut pairs = BTreeMap::new();
-    for (p, f) in facts.iter().enumerate() {
-        for (j, vf) in vfs.iter().enumerate() {
-            if invited
-                .get(&vacancies[j].id)
-                .unwrap_or(&none)
-                .contains(&members[p].staff.id)
-            {
-                continue;
-            }
-            let e = beacon_core::talent::matching::explain(f, vf, framework.len(), today);
-            if e.eligible {
-                pairs.insert((p, j), e);
-            }
-        }
-    }
-    let tiers: Vec<PoolTier> = members.iter().map(|m| stay_tier(m, today)).collect();
-    let edges: Vec<Pair> = pairs
-        .iter()
-        .map(|(&(person, vacancy), e)| Pair {
-            person,
-            vacancy,
-            points: e.points(),
-        })
-        .collect();
-    let proposal = propose(&tiers, vacancies.len(), &edges)
-        .map_err(|e| AppError::Internal(format!("assignment: {e}")))?;
-    Ok(Problem {
-        members,
-        facts,
-        vacancies,
-        tiers,
-        pairs,
-        proposal,
-        names: names(&framework),
-    })
-}
-
 fn pair_value(member: Uuid, vacancy: Uuid) -> String {
     format!("{member}:{vacancy}")
 }
 
-fn proposal_rows(lang: Lang, p: &Problem) -> (Vec<ProposalRow>, Vec<ProposalRow>) {
-    let chosen: BTreeMap<usize, usize> = p.proposal.iter().copied().collect();
+fn proposal_rows(
+    lang: Lang,
+    snap: &Snapshot,
+    p: &Proposal,
+) -> (Vec<ProposalRow>, Vec<ProposalRow>) {
     let mut proposed = Vec::new();
     let mut unplaced = Vec::new();
-    for (i, m) in p.members.iter().enumerate() {
-        let mut options: Vec<(usize, &Explained)> = p
-            .pairs
-            .range((i, 0)..(i + 1, 0))
-            .map(|(&(_, j), e)| (j, e))
-            .collect();
+    for (i, m) in snap.members.iter().enumerate() {
+        let options = &p.options[i];
         if options.is_empty() {
             continue;
         }
-        options.sort_by_key(|(_, e)| opportunity_order(e));
-        let pick = chosen.get(&i).copied();
-        let mut shown: Vec<usize> = options.iter().take(ALTERNATIVES).map(|(j, _)| *j).collect();
+        let pick = p.chosen[i];
+        let mut shown: Vec<(usize, Fit)> = options.iter().take(ALTERNATIVES).copied().collect();
         if let Some(j) = pick
-            && !shown.contains(&j)
+            && !shown.iter().any(|(k, _)| *k == j)
+            && let Some(chosen) = options.iter().find(|(k, _)| *k == j)
         {
-            shown.insert(0, j);
+            shown.insert(0, *chosen);
         }
-        let label = |j: usize| {
-            let e = &p.pairs[&(i, j)];
+        let label = |j: usize, f: Fit| {
             crate::i18n::tf(
                 lang,
                 "pool.matching.option",
                 &[
-                    ("vacancy", &p.vacancies[j].title),
-                    ("score", &e.whole_score().to_string()),
+                    ("vacancy", &snap.vacancies[j].title),
+                    ("score", &f.whole_score().to_string()),
                 ],
             )
         };
         let row = ProposalRow {
             name: m.staff.name.clone(),
             member: m.stay.id,
-            tier: tier_label(lang, p.tiers[i]),
+            tier: tier_label(lang, snap.tiers[i]),
             chosen: pick
-                .map(|j| pair_value(m.stay.id, p.vacancies[j].id))
+                .map(|j| pair_value(m.stay.id, snap.vacancies[j].id))
                 .unwrap_or_default(),
             options: shown
                 .iter()
-                .map(|&j| (pair_value(m.stay.id, p.vacancies[j].id), label(j)))
+                .map(|&(j, f)| (pair_value(m.stay.id, snap.vacancies[j].id), label(j, f)))
                 .collect(),
             chosen_title: pick
-                .map(|j| p.vacancies[j].title.clone())
+                .map(|j| snap.vacancies[j].title.clone())
                 .unwrap_or_default(),
-            view: pick.map(|j| explain(lang, &p.pairs[&(i, j)], &p.names, p.facts[i].grade)),
+            view: pick.map(|j| {
+                let e = explained(snap, i, &snap.vacancy_facts[j]);
+                explain(lang, &e, &snap.names, snap.facts[i].grade)
+            }),
         };
         if pick.is_some() {
             proposed.push(row);
@@ -540,8 +494,9 @@ async fn render_proposal(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let lang = visitor.lang;
-    let p = problem(state, tenant, state.clock.now().date()).await?;
-    let (proposed, unplaced) = proposal_rows(lang, &p);
+    let snap = snapshot::current(state, tenant.org).await?;
+    let p = snap.proposal().await?;
+    let (proposed, unplaced) = proposal_rows(lang, &snap, &p);
     // The summary links to the first choice on the page.
     let errors = match (errors.get("pairs"), proposed.first().or(unplaced.first())) {
         (Some(message), Some(row)) => {
@@ -560,8 +515,8 @@ async fn render_proposal(
         errors,
         proposed,
         unplaced,
-        members: p.members.len(),
-        vacancies: p.vacancies.len(),
+        members: snap.members.len(),
+        vacancies: snap.vacancies.len(),
     })?;
     *response.status_mut() = status;
     Ok(response)
@@ -637,17 +592,23 @@ pub async fn invite_proposal(
         )
         .await;
     }
-    let p = problem(&state, &tenant, today).await?;
+    let snap = snapshot::current(&state, tenant.org).await?;
+    let p = snap.proposal().await?;
     let mut choices = Vec::new();
     for (member, vacancy) in &wanted {
-        let i = p.members.iter().position(|m| m.stay.id == *member);
-        let j = p.vacancies.iter().position(|v| v.id == *vacancy);
-        let e = i.zip(j).and_then(|ij| p.pairs.get(&ij));
-        match (i, e) {
-            (Some(i), Some(e)) => choices.push(Choice {
+        let i = snap.members.iter().position(|m| m.stay.id == *member);
+        let j = snap.vacancy_index(*vacancy);
+        // One of the pairs the proposal offers: it meets the vacancy's
+        // requirements and is not already on its way.
+        let offered = i
+            .zip(j)
+            .filter(|&(i, j)| p.options[i].iter().any(|(k, _)| *k == j));
+        match offered {
+            Some((i, j)) => choices.push(Choice {
                 vacancy: *vacancy,
-                staff: p.members[i].staff.id,
-                interview_guaranteed: e.guaranteed_interview,
+                staff: snap.members[i].staff.id,
+                interview_guaranteed: explained(&snap, i, &snap.vacancy_facts[j])
+                    .guaranteed_interview,
             }),
             // Not a pair of this council's pool that meets the vacancy's
             // requirements (or it is already invited).

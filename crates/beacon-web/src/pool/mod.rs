@@ -10,6 +10,9 @@
 //! Nothing here ever describes anyone as "at risk".
 mod matching;
 mod members;
+mod snapshot;
+
+pub(crate) use snapshot::TalentCache;
 
 use crate::i18n::{Lang, tf};
 use crate::routes::{Access, Route, route};

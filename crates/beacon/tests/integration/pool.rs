@@ -40,6 +40,7 @@ both_databases!(
     partners_see_only_members_who_agreed,
     another_council_finds_nothing,
     an_ended_stay_stays_ended,
+    matching_pages_follow_every_change,
 );
 
 const HR: &str = "hr@northmere.example";
@@ -821,5 +822,124 @@ async fn an_ended_stay_stays_ended(app: TestApp) -> TestApp {
     assert!(r.has_error_summary());
     // Protected without an end date is refused too.
     assert_eq!(audit_count(&app).await, before);
+    app
+}
+
+/// The names ranked for a vacancy, in order.
+fn ranked_names(page: &Reply) -> Vec<String> {
+    page.texts("#ranked > li h3")
+        .iter()
+        .map(|t| t.split(" Officer").next().unwrap().to_owned())
+        .collect()
+}
+
+/// Servers keep what matching computed until something it reads changes:
+/// each kind of change, made behind the app's back in SQL or through its
+/// own forms, and the passing of a day, shows on the next page.
+async fn matching_pages_follow_every_change(app: TestApp) -> TestApp {
+    let (v, [ann, _, _, dan]) = ranked_setup(&app).await;
+    let hr = app.signed_in(HR).await;
+    let path = format!("/vacancies/{v}/candidates");
+    let page = hr.get(&path).await;
+    assert_eq!(
+        ranked_names(&page),
+        ["Ann Testperson", "Bob Testperson", "Cat Testperson"]
+    );
+    let proposal = hr.get("/talent/matching").await;
+    assert!(
+        proposal.body.contains("Ann Testperson"),
+        "{}",
+        proposal.body
+    );
+    assert!(!proposal.body.contains("Dan Testperson"));
+
+    // A qualification: Dan gains the licence, is ranked among those whose
+    // role was removed by his fit, and is offered in the proposal.
+    qualification(&app, "northmere", dan, "test_licence_r").await;
+    let page = hr.get(&path).await;
+    let ranked = ranked_names(&page);
+    assert_eq!(ranked.len(), 4, "{ranked:?}");
+    assert_eq!(ranked[0], "Ann Testperson");
+    assert!(ranked.contains(&"Dan Testperson".to_owned()));
+    assert!(
+        hr.get("/talent/matching")
+            .await
+            .body
+            .contains("Dan Testperson")
+    );
+
+    // A strength level.
+    assert!(
+        page.body
+            .contains("Testing Grit: 1, 4 wanted (short of it)")
+    );
+    exec(
+        &app,
+        format!(
+            "UPDATE staff_strengths SET level = 2 WHERE staff_id = {}",
+            sql_uuid(&app, ann)
+        ),
+    )
+    .await;
+    let page = hr.get(&path).await;
+    assert!(!page.body.contains("Testing Grit: 1, 4 wanted"));
+    assert!(
+        page.body
+            .contains("Testing Grit: 2, 4 wanted (short of it)")
+    );
+
+    // The vacancy: its grade band narrows and Cat (grade 6) falls out of it.
+    exec(
+        &app,
+        format!(
+            "UPDATE vacancies SET grade_max = 5 WHERE id = {}",
+            sql_uuid(&app, v)
+        ),
+    )
+    .await;
+    let page = hr.get(&path).await;
+    let ranked = ranked_names(&page);
+    assert_eq!(ranked.len(), 3, "{ranked:?}");
+    assert_eq!(ranked[0], "Ann Testperson");
+    assert!(!ranked.contains(&"Cat Testperson".to_owned()));
+    assert!(page.body.contains("Cat Testperson"), "listed apart");
+
+    // A day passes: Ann's protection ends and she stands with the others
+    // whose role was removed, by her fit. Nothing was written.
+    app.state.clock.advance(Duration::days(366));
+    let hr = app.signed_in(HR).await;
+    let page = hr.get(&path).await;
+    let ranked = ranked_names(&page);
+    assert_eq!(ranked.len(), 3, "{ranked:?}");
+    assert_eq!(ranked[2], "Ann Testperson");
+
+    // HR's own form: Ann leaves the pool, and neither page offers her.
+    let proposal = hr.get("/talent/matching").await;
+    let members: Vec<String> = proposal
+        .html()
+        .select(&scraper::Selector::parse("select[name=pair]").unwrap())
+        .filter_map(|s| {
+            s.value()
+                .attr("id")
+                .map(|id| id.trim_start_matches("pair-").to_owned())
+        })
+        .collect();
+    let ann_stay = stay_of(&hr, &members, "Ann Testperson", &proposal.body);
+    let r = hr
+        .post(
+            &format!("/talent/members/{ann_stay}"),
+            &[("status", "left"), ("tier", "role_removed")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        !hr.get("/talent/matching")
+            .await
+            .body
+            .contains("Ann Testperson")
+    );
+    let page = hr.get(&path).await;
+    assert_eq!(ranked_names(&page).len(), 2);
+    assert!(!page.body.contains("Ann Testperson"));
     app
 }
