@@ -42,6 +42,8 @@ both_databases!(
     list_filters_are_allow_listed_and_hidden_ideas_stay_hidden,
     similar_ideas_come_from_what_the_visitor_may_see,
     hostile_text_in_ideas_is_shown_as_text,
+    search_stems_finds_new_and_edited_ideas_and_only_visible_ones,
+    the_count_is_right_after_moves_and_hiding,
 );
 
 const LEAD: &str = "innovation-lead@northmere.example";
@@ -1241,5 +1243,163 @@ async fn hostile_text_in_ideas_is_shown_as_text(app: TestApp) -> TestApp {
         assert!(!page.body.contains("<script>alert"), "{path}");
         assert!(!page.body.contains("<img src=x"), "{path}");
     }
+    app
+}
+
+/// The titles the ideas list shows for a search, as `who` sees it.
+async fn found(who: &Browser, q: &str) -> String {
+    let reply = who.get(&format!("/ideas?q={q}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{q}");
+    reply.texts("tbody tr").join("\n")
+}
+
+async fn search_stems_finds_new_and_edited_ideas_and_only_visible_ones(app: TestApp) -> TestApp {
+    let org = northmere(&app).await;
+    let resident = app.signed_in(RESIDENT).await;
+    // Found the moment it is submitted, by a word's other form.
+    let created = resident
+        .post(
+            "/ideas",
+            &idea_form("", "Potholes mended overnight by drone survey"),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let staff = app.signed_in(STAFF).await;
+    assert!(
+        found(&staff, "pothole")
+            .await
+            .contains("Potholes mended overnight")
+    );
+    assert!(
+        found(&staff, "POTHOLE+drones")
+            .await
+            .contains("Potholes mended overnight")
+    );
+    assert!(
+        !found(&staff, "pothole+zeppelin")
+            .await
+            .contains("Potholes mended"),
+        "every word must match"
+    );
+    // Found by its new title once edited, no longer by the old one.
+    let mine = all_ideas(&app, org)
+        .await
+        .into_iter()
+        .find(|i| i.title.starts_with("Potholes mended"))
+        .unwrap();
+    let edited = resident
+        .post(
+            &format!("/ideas/{}/edit", mine.id),
+            &idea_form("", "Gritting lorries that report icy lanes"),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert!(found(&staff, "gritting").await.contains("Gritting lorries"));
+    assert!(found(&staff, "icy+lane").await.contains("Gritting lorries"));
+    assert!(!found(&staff, "drone").await.contains("Gritting lorries"));
+    // Another council's idea with the same words is never found.
+    let eastbrook = org_id(&app, "eastbrook").await;
+    let author = person_id(&app, "staff@eastbrook.example").await;
+    beacon_db::ideas::create(
+        app.db().conn(),
+        app.state.clock.now(),
+        &beacon_db::audit::Actor::system("test"),
+        eastbrook,
+        beacon_db::ideas::NewIdea {
+            challenge: None,
+            author,
+            pseudonym: None,
+            title: "Gritting lorries in Eastbrook".into(),
+            problem: "Icy lanes".into(),
+            proposal: "Grit".into(),
+            service_area: "highways".into(),
+            measure_today: String::new(),
+            measure_aspiration: String::new(),
+            expected_benefit: String::new(),
+            kind: beacon_core::pipeline::IdeaKind::Incremental,
+            facet: beacon_core::pipeline::Facet::EnhancementOriented,
+            lever: beacon_core::pipeline::Lever::NewResources,
+        },
+    )
+    .await
+    .unwrap();
+    let lead = app.signed_in(LEAD).await;
+    let listed = found(&lead, "gritting").await;
+    assert!(listed.contains("Gritting lorries that report"));
+    assert!(!listed.contains("Eastbrook"), "{listed}");
+    // A hidden idea is never found, except by a moderator asking for all.
+    sql(
+        &app,
+        &format!(
+            "UPDATE ideas SET hidden = true WHERE id = {}",
+            uuid_literal(&app, mine.id)
+        ),
+    )
+    .await;
+    assert!(!found(&staff, "gritting").await.contains("Gritting lorries"));
+    assert!(!found(&lead, "gritting").await.contains("Gritting lorries"));
+    let all = lead.get("/ideas?q=gritting&show=all").await;
+    assert!(all.body.contains("Gritting lorries that report"));
+    assert!(!all.body.contains("Eastbrook"));
+    // Only punctuation is no word: nothing is found, nothing fails.
+    assert!(found(&staff, "%22%22+*+-").await.is_empty());
+    app
+}
+
+async fn the_count_is_right_after_moves_and_hiding(app: TestApp) -> TestApp {
+    let org = northmere(&app).await;
+    let conn = app.db().conn();
+    // The count comes from the kept counts; the rows from the ideas table.
+    let check = |stage: Option<&'static str>, include_hidden: bool| {
+        let filter = IdeaFilter {
+            stage: stage.map(str::to_owned),
+            audiences: Audience::ALL.to_vec(),
+            include_hidden,
+            ..IdeaFilter::default()
+        };
+        async move {
+            let page = beacon_db::ideas::list(conn, org, &filter, 1, 10_000)
+                .await
+                .unwrap();
+            assert_eq!(
+                page.total,
+                page.ideas.len() as u64,
+                "{stage:?} hidden {include_hidden}"
+            );
+            page.total
+        }
+    };
+    let submitted = check(Some("submitted"), false).await;
+    let screened = check(Some("screened"), false).await;
+    let everything = check(None, true).await;
+    let idea = idea_at(&app, org, "submitted").await;
+    let lead = app.signed_in(LEAD).await;
+    let moved = lead
+        .post(
+            &format!("/ideas/{}/move", idea.id),
+            &[("to", "screened"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(check(Some("submitted"), false).await, submitted - 1);
+    assert_eq!(check(Some("screened"), false).await, screened + 1);
+    sql(
+        &app,
+        &format!(
+            "UPDATE ideas SET hidden = true WHERE id = {}",
+            uuid_literal(&app, idea.id)
+        ),
+    )
+    .await;
+    assert_eq!(check(Some("screened"), false).await, screened);
+    assert_eq!(check(Some("screened"), true).await, screened + 1);
+    assert_eq!(check(None, true).await, everything);
+    // The page says the same.
+    let page = lead.get("/ideas?stage=screened").await;
+    assert!(
+        page.body.contains(&format!("{screened} ideas")),
+        "{}",
+        page.texts("h2, p").join("\n")
+    );
     app
 }
