@@ -1,15 +1,14 @@
 //! Ideas: written, listed, found similar, moved through the stages. Every
 //! query takes the organisation; another organisation's idea is "not found".
 use crate::audit::{self, Actor, Change};
-use crate::entity::{challenge, idea, idea_count, idea_move, person};
-use crate::idea_search::{self, Words};
+use crate::entity::{challenge, idea, idea_move, person};
 use crate::{DbError, Timestamp};
 use beacon_core::pipeline::{Audience, Facet, IdeaKind, Lever};
 use beacon_core::{OrgId, PersonId};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -112,8 +111,7 @@ pub struct IdeaFilter {
     pub stage: Option<String>,
     pub kind: Option<IdeaKind>,
     pub challenge: Option<Uuid>,
-    /// Words to find, every one, in the title or problem (stemmed, so
-    /// "pothole" finds "potholes"); see `idea_search`.
+    /// Words to find in the title or problem, matched literally.
     pub search: Option<String>,
     /// Ideas answering challenges for other audiences are left out.
     pub audiences: Vec<Audience>,
@@ -124,6 +122,20 @@ pub struct IdeaFilter {
 pub struct IdeaPage {
     pub ideas: Vec<idea::Model>,
     pub total: u64,
+}
+
+/// `%term%` for LIKE, with the user's `%`, `_` and `\` matching themselves.
+fn like_pattern(term: &str) -> LikeExpr {
+    let escaped = term
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn contains(column: idea::Column, term: &str) -> SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(column))).like(like_pattern(term))
 }
 
 /// Challenges of the organisation that the given audiences may not see.
@@ -143,16 +155,21 @@ async fn hidden_challenges<C: ConnectionTrait>(
         .await?)
 }
 
-/// The ideas a visitor may see: the organisation's, not answering one of
-/// `hidden_challenges` (for another audience), and (unless asked) not hidden
-/// or merged.
-fn visible(org: OrgId, hidden_challenges: &[Uuid], include_hidden: bool) -> Select<idea::Entity> {
+/// The ideas a visitor may see: the organisation's, not answering a
+/// challenge for another audience, and (unless asked) not hidden or merged.
+async fn visible<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    audiences: &[Audience],
+    include_hidden: bool,
+) -> Result<Select<idea::Entity>, DbError> {
     let mut query = idea::Entity::find().filter(idea::Column::OrganisationId.eq(org.uuid()));
-    if !hidden_challenges.is_empty() {
+    let hidden = hidden_challenges(conn, org, audiences).await?;
+    if !hidden.is_empty() {
         query = query.filter(
             Condition::any()
                 .add(idea::Column::ChallengeId.is_null())
-                .add(idea::Column::ChallengeId.is_not_in(hidden_challenges.to_vec())),
+                .add(idea::Column::ChallengeId.is_not_in(hidden)),
         );
     }
     if !include_hidden {
@@ -160,7 +177,7 @@ fn visible(org: OrgId, hidden_challenges: &[Uuid], include_hidden: bool) -> Sele
             .filter(idea::Column::Hidden.eq(false))
             .filter(idea::Column::MergedInto.is_null());
     }
-    query
+    Ok(query)
 }
 
 /// A page of the organisation's ideas, newest first.
@@ -171,8 +188,7 @@ pub async fn list<C: ConnectionTrait>(
     page: u64,
     per_page: u64,
 ) -> Result<IdeaPage, DbError> {
-    let hidden = hidden_challenges(conn, org, &filter.audiences).await?;
-    let mut query = visible(org, &hidden, filter.include_hidden);
+    let mut query = visible(conn, org, &filter.audiences, filter.include_hidden).await?;
     if let Some(stage) = &filter.stage {
         query = query.filter(idea::Column::Stage.eq(stage.as_str()));
     }
@@ -182,28 +198,19 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(challenge) = filter.challenge {
         query = query.filter(idea::Column::ChallengeId.eq(challenge));
     }
-    let search = filter
+    if let Some(term) = filter
         .search
         .as_deref()
         .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let total = match search {
-        None => counted(conn, org, filter, &hidden).await?,
-        Some(text) => {
-            let words = idea_search::words(text);
-            let Some(matching) =
-                idea_search::matching(conn.get_database_backend(), &words, Words::All)
-            else {
-                // Nothing that could be a word (say, only punctuation).
-                return Ok(IdeaPage {
-                    ideas: Vec::new(),
-                    total: 0,
-                });
-            };
-            query = query.filter(matching);
-            query.clone().count(conn).await?
-        }
-    };
+        .filter(|t| !t.is_empty())
+    {
+        query = query.filter(
+            Condition::any()
+                .add(contains(idea::Column::Title, term))
+                .add(contains(idea::Column::Problem, term)),
+        );
+    }
+    let total = query.clone().count(conn).await?;
     let ideas = query
         .order_by_desc(idea::Column::CreatedAt)
         .order_by_asc(idea::Column::Id)
@@ -211,41 +218,6 @@ pub async fn list<C: ConnectionTrait>(
         .fetch_page(page.saturating_sub(1))
         .await?;
     Ok(IdeaPage { ideas, total })
-}
-
-/// How many ideas the list's filters (without a search) select, from the
-/// counts the database keeps per challenge, stage, kind and visibility: a
-/// few dozen rows, however many ideas there are.
-async fn counted<C: ConnectionTrait>(
-    conn: &C,
-    org: OrgId,
-    filter: &IdeaFilter,
-    hidden_challenges: &[Uuid],
-) -> Result<u64, DbError> {
-    let mut query = idea_count::Entity::find()
-        .select_only()
-        // SUM of a bigint is a numeric on PostgreSQL; cast it back.
-        .expr(Expr::cust(r#"CAST(COALESCE(SUM("n"), 0) AS BIGINT)"#))
-        .filter(idea_count::Column::OrganisationId.eq(org.uuid()));
-    if !filter.include_hidden {
-        query = query.filter(idea_count::Column::Visible.eq(true));
-    }
-    if let Some(stage) = &filter.stage {
-        query = query.filter(idea_count::Column::Stage.eq(stage.as_str()));
-    }
-    if let Some(kind) = filter.kind {
-        query = query.filter(idea_count::Column::Kind.eq(kind.key()));
-    }
-    if let Some(challenge) = filter.challenge {
-        query = query.filter(idea_count::Column::ChallengeKey.eq(challenge));
-    }
-    if !hidden_challenges.is_empty() {
-        // The nil key (no challenge) is never among them.
-        query =
-            query.filter(idea_count::Column::ChallengeKey.is_not_in(hidden_challenges.to_vec()));
-    }
-    let n: Option<i64> = query.into_tuple().one(conn).await?;
-    Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// The visible ideas answering one challenge, newest first.
@@ -286,7 +258,7 @@ pub async fn count_by_challenge<C: ConnectionTrait>(
         .collect())
 }
 
-/// Visible ideas whose title or problem holds any of `words` (stemmed), at most
+/// Visible ideas whose title or problem contains any of `words`, at most
 /// `limit`, newest first: the candidates that `similarity::rank` then ranks.
 pub async fn similar_candidates<C: ConnectionTrait>(
     conn: &C,
@@ -295,12 +267,17 @@ pub async fn similar_candidates<C: ConnectionTrait>(
     words: &[String],
     limit: u64,
 ) -> Result<Vec<idea::Model>, DbError> {
-    let words = idea_search::words(&words.join(" "));
-    let Some(any) = idea_search::matching(conn.get_database_backend(), &words, Words::Any) else {
+    if words.is_empty() {
         return Ok(Vec::new());
-    };
-    let hidden = hidden_challenges(conn, org, audiences).await?;
-    Ok(visible(org, &hidden, false)
+    }
+    let mut any = Condition::any();
+    for w in words {
+        any = any
+            .add(contains(idea::Column::Title, w))
+            .add(contains(idea::Column::Problem, w));
+    }
+    Ok(visible(conn, org, audiences, false)
+        .await?
         .filter(any)
         .order_by_desc(idea::Column::CreatedAt)
         .limit(limit)

@@ -25,7 +25,6 @@ pub mod appraisal;
 pub mod challenges;
 pub mod delivery;
 pub mod gates;
-pub mod idea_search;
 pub mod ideas;
 pub mod ideation;
 pub mod panel;

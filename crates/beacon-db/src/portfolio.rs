@@ -5,16 +5,15 @@
 //! Hidden ideas and ideas merged into another are never counted or exported
 //! (PROMISES.md 3). Every query takes the organisation.
 use crate::audit::{self, Actor, Change};
-use crate::entity::{business_case, challenge, evaluation, idea, pipeline_stage, portfolio_target};
+use crate::entity::{challenge, idea, pipeline_stage, portfolio_target};
 use crate::{DbError, Timestamp};
 use beacon_core::pipeline::portfolio::RadicalTarget;
 use beacon_core::{OrgId, PersonId};
-use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use time::{Date, Month, OffsetDateTime, Time};
 use uuid::Uuid;
 
@@ -52,6 +51,28 @@ fn visible(org: OrgId, filter: Filter) -> Select<idea::Entity> {
     q
 }
 
+/// Visible ideas counted by one column, largest first, then by value.
+async fn counted<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    filter: Filter,
+    column: idea::Column,
+) -> Result<Vec<(String, u64)>, DbError> {
+    let mut rows: Vec<(String, u64)> = visible(org, filter)
+        .select_only()
+        .column(column)
+        .column_as(idea::Column::Id.count(), "n")
+        .group_by(column)
+        .into_tuple::<(String, i64)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(rows)
+}
+
 /// How many visible ideas there are of each value of each dimension.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -63,85 +84,32 @@ pub struct Counts {
     pub by_lever: Vec<(String, u64)>,
 }
 
-/// Every dimension from one grouped read of the visible ideas (which the
-/// index `ix_ideas_visible` answers alone), added up here: one pass over the
-/// ideas rather than one a dimension.
 pub async fn counts<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
     filter: Filter,
 ) -> Result<Counts, DbError> {
-    let groups: Vec<(String, String, String, String, String, i64)> = visible(org, filter)
-        .select_only()
-        .column(idea::Column::Stage)
-        .column(idea::Column::ServiceArea)
-        .column(idea::Column::Kind)
-        .column(idea::Column::Facet)
-        .column(idea::Column::Lever)
-        .column_as(idea::Column::Id.count(), "n")
-        .group_by(idea::Column::Stage)
-        .group_by(idea::Column::ServiceArea)
-        .group_by(idea::Column::Kind)
-        .group_by(idea::Column::Facet)
-        .group_by(idea::Column::Lever)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let mut tallies: [BTreeMap<String, u64>; 5] = Default::default();
-    let mut total = 0;
-    for (stage, area, kind, facet, lever, n) in groups {
-        let n = u64::try_from(n).unwrap_or(0);
-        total += n;
-        for (tally, key) in tallies.iter_mut().zip([stage, area, kind, facet, lever]) {
-            *tally.entry(key).or_default() += n;
-        }
-    }
-    let [by_stage, by_service_area, by_kind, by_facet, by_lever] = tallies.map(largest_first);
+    let by_stage = counted(conn, org, filter, idea::Column::Stage).await?;
     Ok(Counts {
-        total,
+        total: by_stage.iter().map(|(_, n)| n).sum(),
         by_stage,
-        by_service_area,
-        by_kind,
-        by_facet,
-        by_lever,
+        by_service_area: counted(conn, org, filter, idea::Column::ServiceArea).await?,
+        by_kind: counted(conn, org, filter, idea::Column::Kind).await?,
+        by_facet: counted(conn, org, filter, idea::Column::Facet).await?,
+        by_lever: counted(conn, org, filter, idea::Column::Lever).await?,
     })
 }
 
-/// Counts largest first, then by value.
-fn largest_first(tally: BTreeMap<String, u64>) -> Vec<(String, u64)> {
-    let mut rows: Vec<(String, u64)> = tally.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    rows
-}
-
-/// The ids of the visible ideas the filter selects that have money to
-/// report (a business case with a preferred option, or an evaluation), to
-/// narrow the totals other parts report for the whole organisation. Only
-/// those ideas are read, not every visible one.
-pub async fn ideas_with_money<C: ConnectionTrait>(
+/// The ids of the visible ideas the filter selects, to narrow the totals
+/// other parts report for the whole organisation.
+pub async fn idea_ids<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
     filter: Filter,
 ) -> Result<HashSet<Uuid>, DbError> {
-    let cases = Query::select()
-        .column(business_case::Column::IdeaId)
-        .from(business_case::Entity)
-        .and_where(business_case::Column::OrganisationId.eq(org.uuid()))
-        .and_where(business_case::Column::PreferredOptionId.is_not_null())
-        .to_owned();
-    let evaluations = Query::select()
-        .column(evaluation::Column::IdeaId)
-        .from(evaluation::Entity)
-        .and_where(evaluation::Column::OrganisationId.eq(org.uuid()))
-        .to_owned();
     Ok(visible(org, filter)
         .select_only()
         .column(idea::Column::Id)
-        .filter(
-            Condition::any()
-                .add(idea::Column::Id.in_subquery(cases))
-                .add(idea::Column::Id.in_subquery(evaluations)),
-        )
         .into_tuple::<Uuid>()
         .all(conn)
         .await?

@@ -19,8 +19,6 @@ mod m20261124_000003_exchange_spread;
 mod m20261124_000004_exchange_visits;
 mod m20261124_000005_exchange_federation;
 mod m20261124_000031_page_indexes;
-mod m20261124_000041_idea_search;
-mod m20261124_000042_idea_counts;
 mod m20261124_000050_talent_generations;
 
 pub struct Migrator;
@@ -45,8 +43,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_exchange_visits::Migration),
             Box::new(m20261124_000005_exchange_federation::Migration),
             Box::new(m20261124_000031_page_indexes::Migration),
-            Box::new(m20261124_000041_idea_search::Migration),
-            Box::new(m20261124_000042_idea_counts::Migration),
             Box::new(m20261124_000050_talent_generations::Migration),
         ]
     }

@@ -485,7 +485,7 @@ async fn portfolio_page(
     let ids = if bad_filter {
         HashSet::new()
     } else {
-        db::ideas_with_money(conn, tenant.org, filters.filter).await?
+        db::idea_ids(conn, tenant.org, filters.filter).await?
     };
     let target = db::target(conn, tenant.org).await?;
     let configured = db::stages(conn, tenant.org).await?;
