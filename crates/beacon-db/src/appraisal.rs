@@ -11,6 +11,7 @@ use crate::audit::{self, Actor, Change};
 use crate::entity::{
     appraisal_line, appraisal_option, business_case, idea, pipeline_stage, risk, risk_matrix,
 };
+use crate::ideas::idea_meets;
 use crate::{DbError, Timestamp};
 use beacon_core::OrgId;
 use beacon_core::pipeline::appraisal::{
@@ -21,8 +22,8 @@ use beacon_core::pipeline::risk::{MAX_RISKS, NotInnovating, Response, Risk, Risk
 use beacon_core::pipeline::{FundingModel, Pence};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -372,9 +373,22 @@ pub async fn expected_totals<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
 ) -> Result<Vec<ExpectedTotals>, DbError> {
+    expected_totals_where(conn, org, Condition::all()).await
+}
+
+/// The same for the ideas that meet `ideas`, a condition on the `ideas`
+/// table (the caller's filter, say the portfolio's visible ideas). It is
+/// checked in the query, idea by idea of the business cases, so narrowing
+/// never reads the ids of ideas without a case.
+pub async fn expected_totals_where<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    ideas: Condition,
+) -> Result<Vec<ExpectedTotals>, DbError> {
     let preferred: BTreeMap<Uuid, Uuid> = business_case::Entity::find()
         .filter(business_case::Column::OrganisationId.eq(org.uuid()))
         .filter(business_case::Column::PreferredOptionId.is_not_null())
+        .filter(idea_meets(business_case::Column::IdeaId, ideas))
         .order_by_asc(business_case::Column::IdeaId)
         .all(conn)
         .await?

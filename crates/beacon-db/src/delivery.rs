@@ -10,6 +10,7 @@ use crate::entity::{
     case_study_draft, evaluation, idea, idea_move, membership, person, pilot, pilot_milestone,
     pilot_spend, pilot_team_member, pilot_update, pipeline_stage,
 };
+use crate::ideas::idea_meets;
 use crate::{DbError, Timestamp, participation};
 use beacon_core::pipeline::delivery::{
     DEFAULT_STAGES, Money, PilotStatus, Rag, StageStep, Transfer, ValidEvaluation, at_or_after,
@@ -19,7 +20,7 @@ use beacon_core::pipeline::{EvidenceLevel, Facet, Outcome, Pence};
 use beacon_core::{OrgId, PersonId, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
     QueryOrder, QuerySelect, TryInsertResult,
 };
 use serde::Serialize;
@@ -1119,8 +1120,20 @@ pub async fn realised_totals<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
 ) -> Result<Vec<RealisedTotals>, DbError> {
+    realised_totals_where(conn, org, Condition::all()).await
+}
+
+/// The same for the evaluated ideas that meet `ideas`, a condition on the
+/// `ideas` table checked in the query (see
+/// `appraisal::expected_totals_where`).
+pub async fn realised_totals_where<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    ideas: Condition,
+) -> Result<Vec<RealisedTotals>, DbError> {
     Ok(evaluation::Entity::find()
         .filter(evaluation::Column::OrganisationId.eq(org.uuid()))
+        .filter(idea_meets(evaluation::Column::IdeaId, ideas))
         .order_by_asc(evaluation::Column::EvaluatedAt)
         .all(conn)
         .await?

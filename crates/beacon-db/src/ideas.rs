@@ -1,11 +1,12 @@
 //! Ideas: written, listed, found similar, moved through the stages. Every
 //! query takes the organisation; another organisation's idea is "not found".
 use crate::audit::{self, Actor, Change};
-use crate::entity::{challenge, idea, idea_move, person};
+use crate::entity::{challenge, idea, idea_count, idea_move, person};
+use crate::idea_search;
 use crate::{DbError, Timestamp};
 use beacon_core::pipeline::{Audience, Facet, IdeaKind, Lever};
 use beacon_core::{OrgId, PersonId};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -111,7 +112,8 @@ pub struct IdeaFilter {
     pub stage: Option<String>,
     pub kind: Option<IdeaKind>,
     pub challenge: Option<Uuid>,
-    /// Words to find in the title or problem, matched literally.
+    /// Words to find, every one, in the title or problem (stemmed, so
+    /// "pothole" finds "potholes"); see `idea_search`.
     pub search: Option<String>,
     /// Ideas answering challenges for other audiences are left out.
     pub audiences: Vec<Audience>,
@@ -138,6 +140,21 @@ fn contains(column: idea::Column, term: &str) -> SimpleExpr {
     Expr::expr(Func::lower(Expr::col(column))).like(like_pattern(term))
 }
 
+/// "The idea that `column` names meets `ideas`", for another part's table
+/// (business cases, evaluations): each row's idea is looked up by its key,
+/// so a filter on ideas narrows that part's rows without reading the ids of
+/// every idea it selects.
+pub(crate) fn idea_meets<Col: ColumnTrait>(column: Col, ideas: Condition) -> SimpleExpr {
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(idea::Entity)
+            .and_where(Expr::col(idea::Column::Id.as_column_ref()).equals(column.as_column_ref()))
+            .cond_where(ideas)
+            .to_owned(),
+    )
+}
+
 /// Challenges of the organisation that the given audiences may not see.
 async fn hidden_challenges<C: ConnectionTrait>(
     conn: &C,
@@ -155,21 +172,16 @@ async fn hidden_challenges<C: ConnectionTrait>(
         .await?)
 }
 
-/// The ideas a visitor may see: the organisation's, not answering a
-/// challenge for another audience, and (unless asked) not hidden or merged.
-async fn visible<C: ConnectionTrait>(
-    conn: &C,
-    org: OrgId,
-    audiences: &[Audience],
-    include_hidden: bool,
-) -> Result<Select<idea::Entity>, DbError> {
+/// The ideas a visitor may see: the organisation's, not answering one of
+/// `hidden_challenges` (for another audience), and (unless asked) not hidden
+/// or merged.
+fn visible(org: OrgId, hidden_challenges: &[Uuid], include_hidden: bool) -> Select<idea::Entity> {
     let mut query = idea::Entity::find().filter(idea::Column::OrganisationId.eq(org.uuid()));
-    let hidden = hidden_challenges(conn, org, audiences).await?;
-    if !hidden.is_empty() {
+    if !hidden_challenges.is_empty() {
         query = query.filter(
             Condition::any()
                 .add(idea::Column::ChallengeId.is_null())
-                .add(idea::Column::ChallengeId.is_not_in(hidden)),
+                .add(idea::Column::ChallengeId.is_not_in(hidden_challenges.to_vec())),
         );
     }
     if !include_hidden {
@@ -177,7 +189,7 @@ async fn visible<C: ConnectionTrait>(
             .filter(idea::Column::Hidden.eq(false))
             .filter(idea::Column::MergedInto.is_null());
     }
-    Ok(query)
+    query
 }
 
 /// A page of the organisation's ideas, newest first.
@@ -188,7 +200,8 @@ pub async fn list<C: ConnectionTrait>(
     page: u64,
     per_page: u64,
 ) -> Result<IdeaPage, DbError> {
-    let mut query = visible(conn, org, &filter.audiences, filter.include_hidden).await?;
+    let hidden = hidden_challenges(conn, org, &filter.audiences).await?;
+    let mut query = visible(org, &hidden, filter.include_hidden);
     if let Some(stage) = &filter.stage {
         query = query.filter(idea::Column::Stage.eq(stage.as_str()));
     }
@@ -198,26 +211,90 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(challenge) = filter.challenge {
         query = query.filter(idea::Column::ChallengeId.eq(challenge));
     }
-    if let Some(term) = filter
+    let search = filter
         .search
         .as_deref()
         .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        query = query.filter(
-            Condition::any()
-                .add(contains(idea::Column::Title, term))
-                .add(contains(idea::Column::Problem, term)),
-        );
-    }
-    let total = query.clone().count(conn).await?;
-    let ideas = query
+        .filter(|t| !t.is_empty());
+    let per_page = Ord::max(per_page, 1);
+    let Some(text) = search else {
+        let total = counted(conn, org, filter, &hidden).await?;
+        let ideas = newest_first(query)
+            .paginate(conn, per_page)
+            .fetch_page(page.saturating_sub(1))
+            .await?;
+        return Ok(IdeaPage { ideas, total });
+    };
+    let words = idea_search::words(text);
+    let Some(matches) = idea_search::narrow(query, conn.get_database_backend(), &words) else {
+        // Nothing that could be a word (say, only punctuation).
+        return Ok(IdeaPage {
+            ideas: Vec::new(),
+            total: 0,
+        });
+    };
+    let total = matches.clone().count(conn).await?;
+    let ids: Vec<Uuid> = newest_first(matches)
+        .select_only()
+        .column(idea::Column::Id)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    // Only the page's rows are read whole; filtering, counting and sorting
+    // the matches read the index `ix_ideas_by_id_shown` (migration
+    // `m20261124_000044_idea_read_indexes`), never every match's text.
+    let ideas = if ids.is_empty() {
+        Vec::new()
+    } else {
+        newest_first(idea::Entity::find().filter(idea::Column::Id.is_in(ids)))
+            .all(conn)
+            .await?
+    };
+    Ok(IdeaPage { ideas, total })
+}
+
+/// The list's order: newest first, then by id so that pages never overlap.
+fn newest_first(query: Select<idea::Entity>) -> Select<idea::Entity> {
+    query
         .order_by_desc(idea::Column::CreatedAt)
         .order_by_asc(idea::Column::Id)
-        .paginate(conn, Ord::max(per_page, 1))
-        .fetch_page(page.saturating_sub(1))
-        .await?;
-    Ok(IdeaPage { ideas, total })
+}
+
+/// How many ideas the list's filters (without a search) select, from the
+/// counts the database keeps per challenge, stage, kind and visibility: a
+/// few dozen rows, however many ideas there are.
+async fn counted<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+    filter: &IdeaFilter,
+    hidden_challenges: &[Uuid],
+) -> Result<u64, DbError> {
+    let mut query = idea_count::Entity::find()
+        .select_only()
+        // SUM of a bigint is a numeric on PostgreSQL; cast it back.
+        .expr(Expr::cust(r#"CAST(COALESCE(SUM("n"), 0) AS BIGINT)"#))
+        .filter(idea_count::Column::OrganisationId.eq(org.uuid()));
+    if !filter.include_hidden {
+        query = query.filter(idea_count::Column::Visible.eq(true));
+    }
+    if let Some(stage) = &filter.stage {
+        query = query.filter(idea_count::Column::Stage.eq(stage.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(idea_count::Column::Kind.eq(kind.key()));
+    }
+    if let Some(challenge) = filter.challenge {
+        query = query.filter(idea_count::Column::ChallengeKey.eq(challenge));
+    }
+    if !hidden_challenges.is_empty() {
+        // The nil key (no challenge) is never among them.
+        query =
+            query.filter(idea_count::Column::ChallengeKey.is_not_in(hidden_challenges.to_vec()));
+    }
+    let n: Option<i64> = query.into_tuple().one(conn).await?;
+    Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
 }
 
 /// The visible ideas answering one challenge, newest first.
@@ -260,6 +337,11 @@ pub async fn count_by_challenge<C: ConnectionTrait>(
 
 /// Visible ideas whose title or problem contains any of `words`, at most
 /// `limit`, newest first: the candidates that `similarity::rank` then ranks.
+///
+/// Matched as substrings, not through the full-text index: the words are
+/// `similarity::key_words`, stems cut short ("volunte", "recyc") so that one
+/// finds every form of a word, and such a stem is rarely a whole word the
+/// index holds.
 pub async fn similar_candidates<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
@@ -276,8 +358,8 @@ pub async fn similar_candidates<C: ConnectionTrait>(
             .add(contains(idea::Column::Title, w))
             .add(contains(idea::Column::Problem, w));
     }
-    Ok(visible(conn, org, audiences, false)
-        .await?
+    let hidden = hidden_challenges(conn, org, audiences).await?;
+    Ok(visible(org, &hidden, false)
         .filter(any)
         .order_by_desc(idea::Column::CreatedAt)
         .limit(limit)

@@ -25,6 +25,7 @@ pub mod appraisal;
 pub mod challenges;
 pub mod delivery;
 pub mod gates;
+pub mod idea_search;
 pub mod ideas;
 pub mod ideation;
 pub mod panel;
@@ -41,8 +42,8 @@ pub mod talent_settings;
 pub mod vacancies;
 pub mod workforce;
 
-pub use connect::{Backend, Db};
-pub use error::DbError;
+pub use connect::{Backend, Db, begin_writing};
+pub use error::{DbError, is_busy};
 pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 
 /// Time is passed in rather than read here, so tests can move the clock.

@@ -7,7 +7,7 @@ use beacon_core::ids::PartnershipId;
 use beacon_core::organisation::{OrgKind, OrgName, PartnershipName, Slug};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -130,7 +130,7 @@ pub async fn create_partnership(
     members: &[OrgId],
 ) -> Result<PartnershipId, DbError> {
     let id = PartnershipId::new();
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     partnership::Entity::insert(partnership::ActiveModel {
         id: Set(id.uuid()),
         name: Set(name.as_str().to_owned()),

@@ -378,7 +378,7 @@ async fn declare_with<D: ConnectionTrait + TransactionTrait>(
         Declared::NoConflict => (false, String::new()),
         Declared::Conflict(i) => (true, i.as_str().to_owned()),
     };
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     panel_declaration::Entity::insert(panel_declaration::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(org.uuid()),
@@ -462,7 +462,7 @@ async fn submit_scores_with<D: ConnectionTrait + TransactionTrait>(
     })
     .map_err(PanelError::Incomplete)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     // The whole "once, and only without a conflict" rule in one statement:
     // of fifty submissions at once, exactly one finds the row unscored.
     let claimed = panel_declaration::Entity::update_many()
@@ -795,7 +795,7 @@ async fn decide_with<D: ConnectionTrait + TransactionTrait>(
         Decision::Declined { reason } => (None, None, reason.clone()),
     };
 
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     funding_decision::Entity::insert(funding_decision::ActiveModel {
         id: Set(Uuid::new_v4()),
         organisation_id: Set(org.uuid()),

@@ -10,7 +10,7 @@ use beacon_core::{OrgId, PersonId, Role};
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -195,7 +195,7 @@ pub async fn set_disabled(
     id: PersonId,
     disabled: bool,
 ) -> Result<(), DbError> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     if roles_in(&txn, org, id).await?.is_empty() {
         return Err(DbError::NotFound);
     }
@@ -409,7 +409,7 @@ pub async fn revoke_role(
     id: PersonId,
     role: Role,
 ) -> Result<bool, RevokeError> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     let before = roles_in(&txn, org, id).await?;
     if !before.contains(&role) {
         return Ok(false);

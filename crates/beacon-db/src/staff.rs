@@ -13,12 +13,13 @@ use crate::entity::{
 use crate::{DbError, Timestamp};
 use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::talent::Grade;
+use beacon_core::talent::directory::Listing;
 use beacon_core::talent::strengths::{DEFAULT_FRAMEWORK, StrengthText, same_name};
 use beacon_core::{OrgId, PersonId};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -327,42 +328,47 @@ pub async fn find<C: ConnectionTrait>(
         .ok_or(DbError::NotFound)
 }
 
-/// A page of staff found by name (anywhere in it, any case) or employee
-/// number (from its start), ordered by name.
-pub struct StaffPage {
-    pub staff: Vec<staff::Model>,
-    pub total: u64,
+/// Every staff record of the organisation as the people search sees it
+/// (`beacon_core::talent::directory`).
+pub async fn listings<C: ConnectionTrait>(conn: &C, org: OrgId) -> Result<Vec<Listing>, DbError> {
+    let rows: Vec<(Uuid, String, String)> = staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .column(staff::Column::Name)
+        .column(staff::Column::EmployeeNumber)
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, employee_number)| Listing {
+            id,
+            name,
+            employee_number,
+        })
+        .collect())
 }
 
-pub async fn search<C: ConnectionTrait>(
+/// The organisation's staff records with these ids, in the order given;
+/// ids of anyone else's are left out.
+pub async fn in_order<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
-    term: &str,
-    page: u64,
-    per_page: u64,
-) -> Result<StaffPage, DbError> {
-    let mut query = staff::Entity::find().filter(staff::Column::OrganisationId.eq(org.uuid()));
-    let term = term.trim();
-    if !term.is_empty() {
-        let escaped = term
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        query = query.filter(
-            Expr::expr(Func::lower(Expr::col(staff::Column::Name)))
-                .like(LikeExpr::new(format!("%{}%", escaped.to_lowercase())).escape('\\'))
-                .or(Expr::col(staff::Column::EmployeeNumber)
-                    .like(LikeExpr::new(format!("{}%", escaped.to_uppercase())).escape('\\'))),
-        );
+    ids: &[Uuid],
+) -> Result<Vec<staff::Model>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    let total = query.clone().count(conn).await?;
-    let staff = query
-        .order_by_asc(staff::Column::Name)
-        .order_by_asc(staff::Column::EmployeeNumber)
-        .paginate(conn, Ord::max(per_page, 1))
-        .fetch_page(page.saturating_sub(1))
-        .await?;
-    Ok(StaffPage { staff, total })
+    let mut by_id: HashMap<Uuid, staff::Model> = staff::Entity::find()
+        .filter(staff::Column::OrganisationId.eq(org.uuid()))
+        .filter(staff::Column::Id.is_in(ids.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// A whole profile: the record, each active strength with the level given

@@ -45,7 +45,8 @@ const BOOST_BODY: f32 = 1.0;
 /// Extra weight when the words appear together, in order.
 const BOOST_PHRASE: f32 = 2.0;
 
-/// Per council, the commit generation and its own cases' `projects` terms.
+/// Per council, the commit generation and the `key` terms of its own cases'
+/// anonymised publications.
 type OwnCases = HashMap<Uuid, (u64, Arc<Vec<Term>>)>;
 /// A search's total, page of results and facet counts.
 type Ran = (
@@ -316,12 +317,14 @@ impl Index {
     }
 
     /// Start a rebuild: everything is deleted when the rebuild commits.
+    #[cfg(feature = "db")]
     pub(crate) fn begin_rebuild(&self) -> Result<(), SearchError> {
         self.writer()?.delete_all_documents()?;
         Ok(())
     }
 
     /// Add entries to an uncommitted rebuild.
+    #[cfg(feature = "db")]
     pub(crate) fn add_uncommitted(&self, docs: &[Document]) -> Result<(), SearchError> {
         let writer = self.writer()?;
         for doc in docs {
@@ -330,12 +333,14 @@ impl Index {
         Ok(())
     }
 
+    #[cfg(feature = "db")]
     pub(crate) fn commit_at(&self, seq: i64) -> Result<(), SearchError> {
         let mut writer = self.writer()?;
         self.commit(&mut writer, Some(seq))
     }
 
     /// Undo whatever was written since the last commit.
+    #[cfg(feature = "db")]
     pub(crate) fn rollback(&self) -> Result<(), SearchError> {
         self.writer()?.rollback()?;
         Ok(())
@@ -617,7 +622,7 @@ impl Index {
                     ),
                 ])),
             ));
-            let own = self.own_cases(org)?;
+            let own = self.own_anonymised(org)?;
             if !own.is_empty() {
                 clauses.push((
                     Occur::MustNot,
@@ -635,9 +640,15 @@ impl Index {
         Ok(BooleanQuery::new(clauses))
     }
 
-    /// The `projects` terms of a council's own published cases, cached until
-    /// the next commit.
-    fn own_cases(&self, org: Uuid) -> Result<Arc<Vec<Term>>, SearchError> {
+    /// The `key` terms of the entries that show a council's own cases but
+    /// are not marked as its own: its anonymised publications, which carry
+    /// no owner. Cached until the next commit.
+    ///
+    /// Only these need a clause of their own in every search (the named
+    /// ones go with the owner). A council with thousands of published cases
+    /// has few anonymised ones, and a set of thousands of terms in each
+    /// search cost more than the search itself.
+    fn own_anonymised(&self, org: Uuid) -> Result<Arc<Vec<Term>>, SearchError> {
         let generation = self.inner.generation.load(Ordering::SeqCst);
         if let Ok(cache) = self.inner.own_cases.lock()
             && let Some((g, terms)) = cache.get(&org)
@@ -647,26 +658,41 @@ impl Index {
         }
         let f = self.inner.fields;
         let searcher = self.inner.reader.searcher();
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, Kind::Case.key()),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.owner, &org.to_string()),
-                    IndexRecordOption::Basic,
-                )),
-            ),
+        let term = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let owner = org.to_string();
+        let own_cases = BooleanQuery::new(vec![
+            (Occur::Must, term(f.kind, Kind::Case.key())),
+            (Occur::Must, term(f.owner, &owner)),
         ]);
-        let mut terms = Vec::new();
-        for addr in searcher.search(&query, &DocSetCollector)? {
+        let mut case_terms = Vec::new();
+        for addr in searcher.search(&own_cases, &DocSetCollector)? {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            terms.push(Term::from_field_text(f.projects, text(&doc, f.id)));
+            case_terms.push(Term::from_field_text(f.projects, text(&doc, f.id)));
+        }
+        let mut terms = Vec::new();
+        if !case_terms.is_empty() {
+            let unmarked = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermSetQuery::new(case_terms)) as Box<dyn Query>,
+                ),
+                (
+                    Occur::MustNot,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, term(f.kind, Kind::Publication.key())),
+                        (Occur::Must, term(f.owner, &owner)),
+                    ])),
+                ),
+            ]);
+            for addr in searcher.search(&unmarked, &DocSetCollector)? {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                terms.push(Term::from_field_text(f.key, text(&doc, f.key)));
+            }
         }
         let terms = Arc::new(terms);
         if let Ok(mut cache) = self.inner.own_cases.lock() {

@@ -21,7 +21,7 @@ use beacon_core::OrgId;
 use beacon_core::account::{Email, EmailError, NewPassword, PasswordError, TokenPurpose};
 use beacon_core::text::{DisplayName, TextError};
 use beacon_db::audit::Actor;
-use beacon_db::{TransactionTrait, attempts, outbox, people, sessions, tokens};
+use beacon_db::{attempts, outbox, people, sessions, tokens};
 use beacon_govuk::components::NotificationBanner;
 use serde::Deserialize;
 
@@ -365,7 +365,7 @@ async fn change_password(
     let new_password = check_new_password(&mut errors, &form);
     if let (Some(new_password), true) = (new_password, errors.is_empty()) {
         let hash = password::hash(new_password.expose().to_owned()).await?;
-        let txn = state.db.conn().begin().await?;
+        let txn = state.db.begin_writing().await?;
         people::set_password(&txn, &who.actor(), state.clock.now(), who.person.id, hash).await?;
         txn.commit().await?;
         // Every other session has ended; this browser gets a new one.
@@ -480,7 +480,7 @@ async fn request_reset(
         {
             let token = random_token();
             let now = state.clock.now();
-            let txn = state.db.conn().begin().await?;
+            let txn = state.db.begin_writing().await?;
             tokens::insert(
                 &txn,
                 now,
@@ -614,7 +614,7 @@ async fn reset_password(
     };
     let hash = password::hash(new_password.expose().to_owned()).await?;
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let Some(redeemed) =
         tokens::redeem(&txn, &token_hash(&token), TokenPurpose::PasswordReset, now).await?
     else {
@@ -772,7 +772,7 @@ async fn accept_invitation(
         Some(p) => Some(password::hash(p.expose().to_owned()).await?),
         None => None,
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let Some(redeemed) =
         tokens::redeem(&txn, &token_hash(&token), TokenPurpose::Invitation, now).await?
     else {

@@ -21,7 +21,7 @@ use beacon_core::permission::Capability;
 use beacon_core::{OrgId, PersonId, Role};
 use beacon_db::audit::{self, Actor, AuditEntry, AuditFilter};
 use beacon_db::people::{self, Member, RevokeError};
-use beacon_db::{ConnectionTrait, TransactionTrait, outbox, tokens};
+use beacon_db::{ConnectionTrait, outbox, tokens};
 use beacon_govuk::components::{
     ChoiceItem, Label, Legend, NotificationBanner, Radios, Select, SelectItem,
 };
@@ -311,7 +311,7 @@ async fn grant_role(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     people::grant_role(
         &txn,
         &tenant.who.actor(),
@@ -625,7 +625,7 @@ async fn invite(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let invitation = Invitation {
         org: tenant.org,
         org_name: &tenant.organisation.name,

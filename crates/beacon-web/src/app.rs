@@ -27,6 +27,10 @@ pub struct AppState {
     /// Each organisation's pool as the matching pages see it, kept until
     /// its change stamp moves (`pool::snapshot`).
     pub(crate) talent: crate::pool::TalentCache,
+    /// Workforce analytics' reads, kept per talent change stamp.
+    pub(crate) analytics: crate::stamped::StampedCache<crate::workforce::analytics::Reads>,
+    /// The people search's staff directory, kept per talent change stamp.
+    pub(crate) directories: crate::stamped::StampedCache<beacon_core::talent::directory::Directory>,
 }
 
 impl AppState {
@@ -38,6 +42,8 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             search: beacon_search::Index::in_memory(),
             talent: crate::pool::TalentCache::default(),
+            analytics: crate::stamped::StampedCache::default(),
+            directories: crate::stamped::StampedCache::default(),
         }
     }
 }
@@ -117,6 +123,13 @@ async fn background_work(state: AppState) {
             && let Err(e) = crate::exchange::send_due_digests(&state).await
         {
             tracing::warn!(error = %e, "exchange digests: could not send");
+        }
+        // At start and hourly: the query planner's statistics, so that the
+        // pages keep their indexes as the data grows (see `refresh_statistics`).
+        if ticks % 720 == 1
+            && let Err(e) = state.db.refresh_statistics().await
+        {
+            tracing::warn!(error = %e, "could not refresh the query planner's statistics");
         }
         // Hourly: forget expired sessions and old attempt counts.
         if ticks % 720 == 1

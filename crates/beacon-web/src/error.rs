@@ -22,10 +22,17 @@ pub enum AppError {
     /// 400: a request no form of ours would send (a tampered field).
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// 503 with Retry-After: the database was too busy to answer in time
+    /// (see `beacon_db::is_busy`). Nothing was written; asking again works.
+    #[error("busy: {0}")]
+    Busy(String),
     /// 500, with the cause logged.
     #[error("internal error: {0}")]
     Internal(String),
 }
+
+/// How long a refused visitor is asked to wait before trying again.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 impl AppError {
     pub fn status(&self) -> StatusCode {
@@ -34,6 +41,7 @@ impl AppError {
             AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -43,6 +51,7 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => AppError::NotFound,
+            busy if busy.is_busy() => AppError::Busy(busy.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -62,7 +71,11 @@ impl From<crate::password::HashError> for AppError {
 
 impl From<beacon_db::DbErr> for AppError {
     fn from(e: beacon_db::DbErr) -> Self {
-        AppError::Internal(e.to_string())
+        if beacon_db::is_busy(&e) {
+            AppError::Busy(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
     }
 }
 
@@ -73,8 +86,10 @@ pub struct ErrorMarker(pub std::sync::Arc<AppError>);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if let AppError::Internal(cause) = &self {
-            tracing::error!(%cause, "request failed");
+        match &self {
+            AppError::Internal(cause) => tracing::error!(%cause, "request failed"),
+            AppError::Busy(cause) => tracing::warn!(%cause, "request refused: database busy"),
+            _ => {}
         }
         let mut response = self.status().into_response();
         response

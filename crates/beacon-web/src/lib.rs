@@ -38,6 +38,7 @@ pub mod routes;
 mod sector;
 mod secure_headers;
 mod shell;
+mod stamped;
 mod tokens;
 mod visitor;
 

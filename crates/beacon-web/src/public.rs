@@ -1,6 +1,6 @@
 //! Pages anyone may see: the home page, the accessibility statement, privacy
 //! notice and cookies page, and the error pages.
-use crate::error::{AppError, ErrorMarker};
+use crate::error::{AppError, ErrorMarker, RETRY_AFTER_SECONDS};
 use crate::i18n::Lang;
 use crate::routes::{Access, Route, route};
 use crate::shell::Shell;
@@ -264,8 +264,21 @@ fn error_response(failed: &Failed, error: &AppError, visitor: &Visitor) -> Respo
         AppError::CrossSite => "error.cross_site",
         AppError::NotFound => "error.not_found",
         AppError::BadRequest(_) => "error.bad_request",
+        AppError::Busy(_) => "error.busy",
         AppError::Internal(_) => "error.internal",
     };
+    let mut page = error_page(failed, key, visitor);
+    if matches!(error, AppError::Busy(_)) {
+        page.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(RETRY_AFTER_SECONDS),
+        );
+    }
+    page
+}
+
+/// The error's page in the shell, or its problem+json.
+fn error_page(failed: &Failed, key: &'static str, visitor: &Visitor) -> Response {
     let lang = visitor.lang;
     let status = failed.status;
     if failed.wants_json {

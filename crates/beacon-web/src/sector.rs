@@ -17,8 +17,8 @@ use beacon_core::account::{Email, EmailError};
 use beacon_core::organisation::{OrgKind, OrgName, PartnershipName, Slug, SlugError};
 use beacon_core::text::TextError;
 use beacon_core::{OrgId, Role};
+use beacon_db::DbError;
 use beacon_db::organisations::{self, Organisation, Partnership};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{Checkboxes, ChoiceItem, Legend, NotificationBanner, Radios};
 use serde::Deserialize;
 
@@ -205,7 +205,7 @@ async fn create_organisation(
         return organisation_page(&visitor, &uri, errors, form);
     };
     let actor = admin.actor();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let org = match organisations::create(&txn, &actor, state.clock.now(), &name, &slug, kind).await
     {
         Ok(org) => org,

@@ -7,7 +7,7 @@ use beacon_core::account::{Email, NewPassword};
 use beacon_core::organisation::{OrgKind, OrgName, Slug};
 use beacon_core::text::DisplayName;
 use beacon_db::audit::Actor;
-use beacon_db::{Db, TransactionTrait, organisations, people};
+use beacon_db::{Db, organisations, people};
 use clap::Subcommand;
 use std::io::Read;
 use std::process::ExitCode;
@@ -101,7 +101,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<ExitCode> {
             let kind: OrgKind = kind
                 .parse()
                 .map_err(|()| anyhow::anyhow!("kind must be council or partner"))?;
-            let txn = db.conn().begin().await?;
+            let txn = db.begin_writing().await?;
             let org = organisations::create(&txn, &actor(), now, &name, &slug, kind).await?;
             txn.commit().await?;
             println!("created organisation {} ({})", org.name, org.slug);
@@ -125,7 +125,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<ExitCode> {
             } else {
                 None
             };
-            let txn = db.conn().begin().await?;
+            let txn = db.begin_writing().await?;
             let person = people::create(
                 &txn,
                 &actor(),
@@ -148,7 +148,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<ExitCode> {
         } => {
             let role = parse_role(&role)?;
             let (person, org) = find(db, &email, &organisation).await?;
-            let txn = db.conn().begin().await?;
+            let txn = db.begin_writing().await?;
             let changed = people::grant_role(&txn, &actor(), now, org.id, person.id, role).await?;
             txn.commit().await?;
             println!(

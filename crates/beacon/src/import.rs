@@ -8,7 +8,7 @@ use beacon_core::account::Email;
 use beacon_core::talent::import::{self, ImportKind, MAX_BYTES};
 use beacon_db::audit::Actor;
 use beacon_db::workforce::{self, Imported};
-use beacon_db::{Db, TransactionTrait, organisations, people};
+use beacon_db::{Db, organisations, people};
 use clap::Args;
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -105,7 +105,7 @@ pub async fn run(db: &Db, args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let now = time::OffsetDateTime::now_utc();
-    let txn = db.conn().begin().await?;
+    let txn = db.begin_writing().await?;
     let outcome =
         workforce::import(&txn, now, &actor, org.id, raised_by, &rows, &mut progress).await?;
     if let Some(bar) = &bar {

@@ -44,7 +44,7 @@ struct Args {
     /// Seconds measured per page (requests started in that time are counted).
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// Beacon's process id: its resident memory is read after the load.
+    /// Beacon's process id: its resident memory is read before and after the load.
     #[arg(long)]
     pid: Option<u32>,
     /// Only pages whose name contains this.
@@ -356,6 +356,12 @@ async fn main() -> anyhow::Result<()> {
             role,
             sign_in(&client, &base, &account.email, &args.password).await?,
         );
+    }
+
+    // Serving, signed in, nothing loaded yet: what the server holds at rest.
+    if let Some(pid) = args.pid {
+        let (rss, _) = memory(pid)?;
+        println!("- Beacon's resident memory before the load: {rss:.0} MB");
     }
 
     // An idea and a vacancy to open, found as their users would find them.

@@ -8,6 +8,7 @@
 //! Each vocabulary type has a stable `key()` stored in the database and used in
 //! forms and translations; anything else is refused.
 pub mod analytics;
+pub mod directory;
 pub mod import;
 pub mod journey;
 pub mod matching;

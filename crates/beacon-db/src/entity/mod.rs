@@ -16,6 +16,7 @@ pub mod sign_in_attempt;
 pub mod challenge;
 pub mod challenge_criterion;
 pub mod idea;
+pub mod idea_count;
 pub mod idea_move;
 pub mod pipeline_stage;
 

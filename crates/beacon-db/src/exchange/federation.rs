@@ -17,7 +17,7 @@ use beacon_core::exchange::{Level, Reader, Section};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -96,7 +96,7 @@ pub async fn add_source(
     url: &SourceUrl,
     name: &str,
 ) -> Result<Source, DbError> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     let row = remote_source::ActiveModel {
         id: Set(Uuid::new_v4()),
         kind: Set(BEACON.to_owned()),
@@ -134,7 +134,7 @@ pub async fn remove_source(
     now: Timestamp,
     id: Uuid,
 ) -> Result<(), DbError> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     let Some(source) = remote_source::Entity::find_by_id(id)
         .filter(remote_source::Column::Kind.eq(BEACON))
         .one(&txn)
@@ -314,7 +314,7 @@ pub async fn apply(
     base: Option<&SourceUrl>,
     cases: &[RemoteCase],
 ) -> Result<Applied, DbError> {
-    let txn = db.begin().await?;
+    let txn = crate::begin_writing(db).await?;
     let existing = fetched(&txn, source).await?;
     let mut applied = Applied::default();
     for case in cases {

@@ -163,8 +163,8 @@ pub enum Adopted {
 /// caller's transaction. A second adoption by the same council is refused
 /// by a unique index, so racing requests make one idea; the caller rolls
 /// back on `Adopted::Already`. The caller checks [`adoption_of`] first for a
-/// clear answer; the transaction's first statement is a write, so on SQLite
-/// it queues for the lock instead of failing on a stale snapshot.
+/// clear answer, and begins the transaction with `Db::begin_writing`, so on
+/// SQLite racing adoptions queue for the write lock instead of failing.
 pub async fn adopt<C: ConnectionTrait>(
     conn: &C,
     now: Timestamp,

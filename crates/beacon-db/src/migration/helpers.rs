@@ -39,3 +39,22 @@ pub fn made_by(table: &'static str, column: &'static str) -> ForeignKeyCreateSta
         .on_delete(ForeignKeyAction::SetNull)
         .to_owned()
 }
+
+/// Run the statements written for the connection's backend, in order: for
+/// what each backend does its own way (full-text search, triggers).
+pub async fn per_backend(
+    m: &SchemaManager<'_>,
+    sqlite: &[&str],
+    postgres: &[&str],
+) -> Result<(), DbErr> {
+    use sea_orm::{ConnectionTrait, DbBackend};
+    let conn = m.get_connection();
+    let statements = match conn.get_database_backend() {
+        DbBackend::Sqlite => sqlite,
+        _ => postgres,
+    };
+    for statement in statements {
+        conn.execute_unprepared(statement).await?;
+    }
+    Ok(())
+}

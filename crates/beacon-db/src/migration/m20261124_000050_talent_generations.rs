@@ -39,7 +39,7 @@ const WATCHED: [&str; 11] = [
 
 /// Trigger events: (name suffix, SQL event, the row or transition table
 /// that holds the organisation).
-const EVENTS: [(&str, &str, &str); 3] = [
+pub(super) const EVENTS: [(&str, &str, &str); 3] = [
     ("ins", "INSERT", "NEW"),
     ("upd", "UPDATE", "NEW"),
     ("del", "DELETE", "OLD"),
@@ -56,11 +56,11 @@ BEGIN
 END
 $$";
 
-fn trigger_name(table: &str, suffix: &str) -> String {
+pub(super) fn trigger_name(table: &str, suffix: &str) -> String {
     format!("tg_{table}_talent_{suffix}")
 }
 
-fn sqlite_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
+pub(super) fn sqlite_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
     format!(
         "CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN \
          INSERT INTO talent_generations (organisation_id, generation) \
@@ -71,7 +71,7 @@ fn sqlite_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
     )
 }
 
-fn postgres_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
+pub(super) fn postgres_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
     format!(
         "CREATE TRIGGER {name} AFTER {event} ON {table} \
          REFERENCING {row} TABLE AS talent_changed_rows \

@@ -19,7 +19,12 @@ mod m20261124_000003_exchange_spread;
 mod m20261124_000004_exchange_visits;
 mod m20261124_000005_exchange_federation;
 mod m20261124_000031_page_indexes;
+mod m20261124_000041_idea_search;
+mod m20261124_000042_idea_counts;
+mod m20261124_000043_idea_counts_by_statement;
+mod m20261124_000044_idea_read_indexes;
 mod m20261124_000050_talent_generations;
+mod m20261124_000051_talent_reads;
 
 pub struct Migrator;
 
@@ -43,7 +48,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_exchange_visits::Migration),
             Box::new(m20261124_000005_exchange_federation::Migration),
             Box::new(m20261124_000031_page_indexes::Migration),
+            Box::new(m20261124_000041_idea_search::Migration),
+            Box::new(m20261124_000042_idea_counts::Migration),
+            Box::new(m20261124_000043_idea_counts_by_statement::Migration),
+            Box::new(m20261124_000044_idea_read_indexes::Migration),
             Box::new(m20261124_000050_talent_generations::Migration),
+            Box::new(m20261124_000051_talent_reads::Migration),
         ]
     }
 }

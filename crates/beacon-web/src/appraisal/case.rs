@@ -22,8 +22,8 @@ use beacon_core::pipeline::appraisal::{
     to_whole_pounds,
 };
 use beacon_core::text::{BoundedText, TextError};
+use beacon_db::DbError;
 use beacon_db::appraisal::{self as db, AppraisalOption, CaseView, NewLine, Settings};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     ChoiceItem, Details, Input, Label, Legend, NotificationBanner, Radios, SummaryAction,
     SummaryList, SummaryRow, Table, TableCell, Textarea,
@@ -923,7 +923,7 @@ pub(super) async fn save_settings(
     };
     let now = state.clock.now();
     let actor = tenant.who.actor();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let preferred_option = match preferred {
         Preferred::None => None,
         Preferred::BusinessAsUsual => {
@@ -1076,7 +1076,7 @@ pub(super) async fn add_option(
     let (Some(name), Some(description), true) = (name, description, errors.is_empty()) else {
         return unprocessable(option_page(&visitor, &uri, &scope, form, errors).await);
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match db::add_option(
         &txn,
         state.clock.now(),
@@ -1120,7 +1120,7 @@ pub(super) async fn remove_option(
 ) -> Result<Response, AppError> {
     let scope = editable(&state, &tenant, &id).await?;
     let option = form_id(&form.option)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match db::remove_option(
         &txn,
         state.clock.now(),
@@ -1453,7 +1453,7 @@ pub(super) async fn add_line(
     };
     let now = state.clock.now();
     let actor = tenant.who.actor();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let option = match option {
         Some(id) => id,
         None => db::business_as_usual(&txn, now, &actor, tenant.org, scope.idea.id).await?,
@@ -1513,7 +1513,7 @@ pub(super) async fn remove_line(
 ) -> Result<Response, AppError> {
     let scope = editable(&state, &tenant, &id).await?;
     let line = form_id(&form.line)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::remove_line(
         &txn,
         state.clock.now(),

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::permission::Capability;
 use beacon_core::pipeline::risk::{MAX_SIZE, MIN_SIZE, RiskMatrix};
-use beacon_db::TransactionTrait;
 use beacon_db::appraisal::{self as db, MatrixChangeError};
 use beacon_govuk::components::{ChoiceItem, Input, Label, Legend, NotificationBanner, Radios};
 use serde::Deserialize;
@@ -216,7 +215,7 @@ pub(super) async fn save(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(response);
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match db::set_matrix(
         &txn,
         state.clock.now(),

@@ -16,8 +16,8 @@ use beacon_core::pipeline::risk::{
     MAX_RISKS, Response as RiskResponse, RiskDraft, RiskMatrix, RiskProblem, parse_not_innovating,
     parse_risk,
 };
+use beacon_db::DbError;
 use beacon_db::appraisal::{self as db, CaseView, StoredRisk};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     ChoiceItem, Input, Label, Legend, NotificationBanner, Radios, Tag, Textarea,
 };
@@ -538,7 +538,7 @@ async fn save_risk(
     };
     let now = state.clock.now();
     let actor = tenant.who.actor();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let key = match editing {
         Some(id) => {
             db::update_risk(&txn, now, &actor, tenant.org, scope.idea.id, id, &risk).await?;
@@ -589,7 +589,7 @@ pub(super) async fn remove(
 ) -> Result<Response, AppError> {
     let scope = editable(&state, &tenant, &id).await?;
     let risk = form_id(&form.risk)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::remove_risk(
         &txn,
         state.clock.now(),
@@ -654,7 +654,7 @@ pub(super) async fn not_innovating(
                 return Ok(response);
             }
         };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::set_not_innovating(
         &txn,
         state.clock.now(),

@@ -14,9 +14,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use beacon_db::DbError;
 use beacon_db::delivery::{self, CaseStudyDraft, Saved};
 use beacon_db::entity::idea;
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{Button, NotificationBanner, SummaryList, SummaryRow};
 use serde::Deserialize;
 
@@ -189,7 +189,7 @@ pub async fn draft(
     if form.draft != "yes" {
         return Err(AppError::BadRequest("draft".into()));
     }
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let saved = delivery::draft_case_study(
         &txn,
         state.clock.now(),

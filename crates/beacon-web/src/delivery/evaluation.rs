@@ -20,9 +20,9 @@ use beacon_core::pipeline::delivery::{
     validate_evaluation,
 };
 use beacon_core::pipeline::{EvidenceLevel, Outcome, Pence};
+use beacon_db::appraisal;
 use beacon_db::delivery::{self, Evaluation, Saved};
 use beacon_db::entity::idea;
-use beacon_db::{TransactionTrait, appraisal};
 use beacon_govuk::components::{
     Button, ChoiceItem, Input, Label, Legend, NotificationBanner, Radios, Textarea,
 };
@@ -457,7 +457,7 @@ pub async fn record(
             ),
         ],
     );
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let saved =
         delivery::record_evaluation(&txn, now, &tenant.who.actor(), tenant.org, idea.id, &valid)
             .await?;

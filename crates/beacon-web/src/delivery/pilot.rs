@@ -21,7 +21,7 @@ use beacon_core::pipeline::delivery::{
 };
 use beacon_db::delivery::{self, Milestone, NewSpend, NewTeamMember, NewUpdate, PilotRecord};
 use beacon_db::entity::idea;
-use beacon_db::{DbError, TransactionTrait, people};
+use beacon_db::{DbError, people};
 use beacon_govuk::components::{
     Button, Checkboxes, ChoiceItem, DateInput, DateInputItem, ErrorMessage, Input, Label, Legend,
     NotificationBanner, Radios, Tag, Textarea,
@@ -615,7 +615,7 @@ pub async fn add_milestone(
         };
         return render(&state, &visitor, &tenant, access, errors, drafts, None).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     delivery::add_milestone(
         &txn,
         state.clock.now(),
@@ -639,7 +639,7 @@ pub async fn complete_milestone(
     let access = pilot_change_access(&state, &tenant, &id).await?;
     let milestone = form_uuid(&form.milestone)?;
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     delivery::complete_milestone(
         &txn,
         now,
@@ -701,7 +701,7 @@ pub async fn record_spend(
         };
         return render(&state, &visitor, &tenant, access, errors, drafts, None).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     delivery::record_spend(
         &txn,
         now,
@@ -771,7 +771,7 @@ pub async fn post_update(
             ),
         ],
     );
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     delivery::post_update(
         &txn,
         now,
@@ -850,7 +850,7 @@ pub async fn add_team_member(
         };
         return render(&state, &visitor, &tenant, access, errors, drafts, None).await;
     };
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     let added = delivery::add_team_member(
         &txn,
         state.clock.now(),
@@ -890,7 +890,7 @@ pub async fn remove_team_member(
 ) -> Result<Response, AppError> {
     let access = pilot_change_access(&state, &tenant, &id).await?;
     let member = form_uuid(&form.member)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     delivery::remove_team_member(
         &txn,
         state.clock.now(),
@@ -922,7 +922,7 @@ pub async fn finish(
         return Err(AppError::BadRequest("finish".into()));
     }
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     delivery::finish_pilot(
         &txn,
         now,
@@ -1170,7 +1170,7 @@ pub async fn save_plan(
     ) else {
         return render_plan(&state, &visitor, &tenant, access.idea, Some(form), errors).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let saved = delivery::save_plan(
         &txn,
         state.clock.now(),

@@ -21,7 +21,7 @@ use beacon_db::challenges::{
     self, Challenge, ChallengeError, ChallengeInput, Criterion, MAX_CRITERIA, Status,
 };
 use beacon_db::entity::idea;
-use beacon_db::{TransactionTrait, stages};
+use beacon_db::stages;
 use beacon_govuk::components::{
     ChoiceItem, DateInput, Input, Label, Legend, NotificationBanner, Radios, Tag,
 };
@@ -685,7 +685,7 @@ pub async fn create(
         Ok(input) => input,
         Err(errors) => return form_page(&visitor, &uri, errors, form, None),
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let id = challenges::create(
         &txn,
         now,
@@ -748,7 +748,7 @@ pub async fn update(
         Ok(input) => input,
         Err(errors) => return form_page(&visitor, &uri, errors, form, Some(&challenge)),
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let result = challenges::update(
         &txn,
         state.clock.now(),

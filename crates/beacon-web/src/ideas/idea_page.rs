@@ -24,7 +24,7 @@ use beacon_core::pipeline::stages::{
 use beacon_core::{PersonId, Role};
 use beacon_db::challenges::{self, Challenge};
 use beacon_db::entity::idea;
-use beacon_db::{DbError, TransactionTrait, gates, ideas, participation, stages};
+use beacon_db::{DbError, gates, ideas, participation, stages};
 use beacon_govuk::components::{ChoiceItem, Legend, NotificationBanner, Radios, Tag, Textarea};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -476,7 +476,7 @@ pub async fn move_idea(
     }
     let kind = pipeline.kind_of(&idea.stage, &form.to);
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     match ideas::move_stage(
         &txn,
         now,

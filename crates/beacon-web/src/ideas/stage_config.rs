@@ -25,7 +25,6 @@ use beacon_core::pipeline::stages::{
     MAX_NAME, Pipeline, PipelineError, Requirement, STOPPED, StageDef,
 };
 use beacon_core::text::{BoundedText, TextError};
-use beacon_db::TransactionTrait;
 use beacon_db::stages::{self, SaveError};
 use beacon_govuk::components::{
     Checkboxes, ChoiceItem, Input, Label, Legend, NotificationBanner, Select, SelectItem,
@@ -344,7 +343,7 @@ pub async fn save(
         )
         .await;
     };
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     match stages::save(
         &txn,
         state.clock.now(),

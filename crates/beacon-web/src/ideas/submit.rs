@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::pipeline::{Facet, IdeaKind, Lever};
 use beacon_core::text::BoundedText;
-use beacon_db::TransactionTrait;
 use beacon_db::challenges::Challenge;
 use beacon_db::entity::idea;
 use beacon_db::ideas::{self, IdeaChanges, NewIdea};
@@ -674,7 +673,7 @@ pub async fn create(
         facet: c.facet,
         lever: c.lever,
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let id = ideas::create(
         &txn,
         state.clock.now(),
@@ -746,7 +745,7 @@ pub async fn update(
             .await;
         }
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match ideas::update_submitted(
         &txn,
         state.clock.now(),

@@ -24,7 +24,7 @@ use beacon_db::ideation::{
     self, MinutesError, PromoteError, Prompt, Question, Round, RoundMinutes, Session, SessionError,
     Status, Template as SessionTemplate, Title, Way, WayError, WayText,
 };
-use beacon_db::{TransactionTrait, participation};
+use beacon_db::participation;
 use beacon_govuk::components::{
     ChoiceItem, Input, Label, Legend, NotificationBanner, Radios, Select, SelectItem, Tag, Textarea,
 };
@@ -340,7 +340,7 @@ pub async fn create(
         let response = new_page(&visitor, &uri, errors, form)?;
         return Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let id = ideation::create(
         &txn,
         state.clock.now(),
@@ -633,7 +633,7 @@ pub async fn add_way(
         .await?;
         return Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let added = ideation::add_way(
         &txn,
         state.clock.now(),
@@ -734,7 +734,7 @@ pub async fn open_round(
         .await?;
         return Ok(with_status(response, StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let opened = ideation::open_round(
         &txn,
         state.clock.now(),
@@ -792,7 +792,7 @@ pub async fn close(
     tenant.require(Capability::Facilitate)?;
     let session = session_in(&state, &tenant, &id).await?;
     require_control(&tenant, &session)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match ideation::close(
         &txn,
         state.clock.now(),
@@ -1247,7 +1247,7 @@ pub async fn promote(
         lever,
     };
     let idea_title = idea.title.clone();
-    let txn = conn.begin().await?;
+    let txn = state.db.begin_writing().await?;
     match ideation::promote(
         &txn,
         now,

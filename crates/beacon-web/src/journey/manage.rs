@@ -20,7 +20,7 @@ use beacon_core::talent::journey::{
     moves_for, validate_extension, validate_move, validate_outcome,
 };
 use beacon_db::journey::{self, Journey, Notice, Row};
-use beacon_db::{DbError, TransactionTrait, talent_settings};
+use beacon_db::{DbError, talent_settings};
 use beacon_govuk::components::{
     Button, ChoiceItem, DateInput, Label, Legend, NotificationBanner, PageItem, PageLink,
     Pagination, Radios, Select, SelectItem, Textarea,
@@ -685,7 +685,7 @@ pub async fn take_step(
     };
     let notice_email = step_notice(lang, &state, &journey, valid.to);
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let moved = journey::advance(
         &txn,
         now,
@@ -758,7 +758,7 @@ pub async fn record_outcome(
         "journey_outcome_recorded"
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let recorded = journey::record_outcome(
         &txn,
         now,
@@ -844,7 +844,7 @@ pub async fn extend(
         ),
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let extended = journey::extend_trial(
         &txn,
         now,

@@ -19,8 +19,8 @@ use beacon_core::talent::JourneyStep;
 use beacon_core::talent::journey::{
     Facts, Move, MoveInput, Refusal, Who, check_move, validate_move,
 };
+use beacon_db::DbError;
 use beacon_db::journey::{self, Journey, Notice, Row};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{Button, ChoiceItem, Legend, NotificationBanner, Radios};
 use serde::Deserialize;
 
@@ -288,7 +288,7 @@ pub async fn answer(
         _ => beacon_core::PersonId::from_uuid(journey.placement.owner_id),
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let moved = journey::advance(
         &txn,
         now,

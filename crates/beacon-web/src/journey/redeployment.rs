@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::permission::Capability;
 use beacon_core::talent::journey::{AssignmentInput, validate_assignment};
 use beacon_core::talent::{AssignmentKind, PoolStatus};
+use beacon_db::DbError;
 use beacon_db::journey::{self, Assignment, NewAssignment, Unplaced};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     Button, ChoiceItem, DateInput, Input, Label, Legend, NotificationBanner, PageLink, Pagination,
     Radios, Select, SelectItem,
@@ -354,7 +354,7 @@ pub async fn assign(
         _ => return render(&state, &visitor, &tenant, 1, form, errors, None).await,
     };
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     journey::assign(
         &txn,
         now,
@@ -384,7 +384,7 @@ pub async fn end(
     tenant.require(Capability::RunTalentPool)?;
     let id = uuid_or_404(&id)?;
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match journey::end_assignment(&txn, now, now.date(), &tenant.who.actor(), tenant.org, id).await
     {
         Ok(()) => txn.commit().await?,

@@ -14,7 +14,6 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::text::TextError;
-use beacon_db::TransactionTrait;
 use beacon_db::entity::idea;
 use beacon_db::participation::{self as db, CommentBody, Reason, Subject, normalise_newlines};
 use beacon_govuk::components::{CharacterCount, ErrorMessage, Label};
@@ -111,7 +110,7 @@ pub async fn support(
     Form(_): Form<NoFields>,
 ) -> Result<Response, AppError> {
     let idea = open_idea(&state, &tenant, &id).await?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let added = db::support(
         &txn,
         state.clock.now(),
@@ -139,7 +138,7 @@ pub async fn withdraw_support(
     Form(_): Form<NoFields>,
 ) -> Result<Response, AppError> {
     let idea = open_idea(&state, &tenant, &id).await?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::withdraw_support(
         &txn,
         state.clock.now(),
@@ -160,7 +159,7 @@ pub async fn follow(
     Form(_): Form<NoFields>,
 ) -> Result<Response, AppError> {
     let idea = open_idea(&state, &tenant, &id).await?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::follow(
         &txn,
         state.clock.now(),
@@ -185,7 +184,7 @@ pub async fn unfollow(
     if idea.author_id == tenant.who.person.id.uuid() {
         return Ok(back_to(idea.id, "author_follows"));
     }
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::unfollow(
         &txn,
         state.clock.now(),
@@ -264,7 +263,7 @@ pub async fn add_comment(
     };
     let now = state.clock.now();
     let me = tenant.who.person.id;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::add_comment(
         &txn,
         now,
@@ -463,7 +462,7 @@ pub async fn send_report(
     let me = tenant.who.person.id;
     // Reporting the same thing twice adds nothing for the moderators to read.
     if !db::has_open_report(state.db.conn(), tenant.org, subject, me).await? {
-        let txn = state.db.conn().begin().await?;
+        let txn = state.db.begin_writing().await?;
         db::report(
             &txn,
             state.clock.now(),

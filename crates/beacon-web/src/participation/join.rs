@@ -22,7 +22,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::Role;
 use beacon_core::account::{Email, EmailError};
 use beacon_core::text::{DisplayName, TextError};
-use beacon_db::TransactionTrait;
 use beacon_db::audit::Actor;
 use beacon_db::entity::challenge;
 use beacon_db::organisations::{self, Organisation};
@@ -244,7 +243,7 @@ pub async fn request(
     )
     .await?
     {
-        let txn = state.db.conn().begin().await?;
+        let txn = state.db.begin_writing().await?;
         send_invitation(
             &txn,
             &state,

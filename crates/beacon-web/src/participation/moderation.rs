@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::PersonId;
 use beacon_core::permission::Capability;
 use beacon_core::text::TextError;
+use beacon_db::ConnectionTrait;
 use beacon_db::participation::{
     self as db, MergeError, ModerationItem, Reason, SubjectKind, normalise_newlines,
 };
-use beacon_db::{ConnectionTrait, TransactionTrait};
 use beacon_govuk::components::{
     CharacterCount, ChoiceItem, Label, Legend, NotificationBanner, Radios,
 };
@@ -303,7 +303,7 @@ async fn act_on(
     };
     let now = state.clock.now();
     let actor = tenant.who.actor();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let changed = match act {
         Act::Hide => db::hide(&txn, now, &actor, tenant.org, item.subject, &reason).await?,
         Act::Restore => db::restore(&txn, now, &actor, tenant.org, item.subject, &reason).await?,
@@ -353,7 +353,7 @@ pub async fn dismiss(
 ) -> Result<Response, AppError> {
     tenant.require(Capability::Moderate)?;
     let item = item(&state, &tenant, &id).await?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::dismiss(
         &txn,
         state.clock.now(),
@@ -544,7 +544,7 @@ pub async fn merge(
         .await;
     };
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = state.db.begin_writing().await?;
     let merged = match db::merge(
         &txn,
         now,

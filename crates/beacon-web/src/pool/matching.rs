@@ -20,9 +20,9 @@ use beacon_core::talent::PoolTier;
 use beacon_core::talent::matching::{
     self, Explained, Fit, VacancyFacts, candidate_order, opportunity_order,
 };
+use beacon_db::DbError;
 use beacon_db::entity::vacancy;
 use beacon_db::pool::{self, Choice};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::NotificationBanner;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -299,7 +299,7 @@ pub async fn invite(
         staff: snap.members[i].staff.id,
         interview_guaranteed: e.guaranteed_interview,
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match pool::invite_all(
         &txn,
         now,
@@ -626,7 +626,7 @@ pub async fn invite_proposal(
             }
         }
     }
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match pool::invite_all(
         &txn,
         now,

@@ -17,9 +17,9 @@ use beacon_core::permission::Capability;
 use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::talent::pool::{check_member, effective_tier, is_open, may_change_status};
 use beacon_core::talent::{PoolStatus, PoolTier};
+use beacon_db::DbError;
 use beacon_db::entity::{staff, vacancy};
 use beacon_db::pool::{self, Member, MemberChange, NewMember, PoolFilter};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     Checkboxes, ChoiceItem, DateInput, DateInputItem, ErrorMessage, Input, Label, Legend,
     NotificationBanner, Radios, Select, SelectItem, Textarea,
@@ -517,7 +517,7 @@ pub async fn add(
         Ok(new) => new,
         Err(errors) => return render_new(&visitor, errors, String::new(), Vec::new(), form),
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match pool::add(&txn, now, &tenant.who.actor(), tenant.org, &new).await {
         Ok(id) => {
             txn.commit().await?;
@@ -794,7 +794,7 @@ pub async fn change(
     if !errors.is_empty() {
         return render_member(&state, &visitor, &tenant, member, errors, Some(form), None).await;
     }
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     pool::change(
         &txn,
         now,

@@ -6,15 +6,14 @@
 //! per organisation, labelled with the organisation's change stamp
 //! (`beacon_db::talent_generation`, raised by triggers in the same
 //! transaction as any change to those tables) and the day it was read for.
-//! A request reads the stamp first (one row by key) and uses the snapshot
-//! only when both labels match; otherwise it reads afresh. What is read after
-//! the stamp is at least as new as the stamp, so a snapshot is never older
-//! than its label. Concurrent requests for the same label share one read.
+//! The snapshots are kept in a [`StampedCache`], which explains when one is
+//! read afresh.
 //!
 //! Only this organisation's own pool is kept; partners' shared members are
 //! read on each request (they change with the partners' own data).
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::stamped::StampedCache;
 use beacon_core::OrgId;
 use beacon_core::talent::PoolTier;
 use beacon_core::talent::matching::{
@@ -25,15 +24,10 @@ use beacon_core::talent::pool::effective_tier;
 use beacon_db::entity::vacancy as vacancy_row;
 use beacon_db::pool::{self, Member};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use time::Date;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
-
-/// How many organisations' snapshots a server keeps; the least recently
-/// used is dropped beyond it. A snapshot of a pool of 1,500 against 400
-/// vacancies takes a few megabytes.
-const KEPT: usize = 16;
 
 /// One organisation's pool and open vacancies, in matching's terms.
 pub(crate) struct Snapshot {
@@ -171,73 +165,15 @@ pub(crate) fn stay_tier(m: &Member, today: Date) -> PoolTier {
     effective_tier(tier, m.stay.protected_until, today)
 }
 
-/// A snapshot's label: the organisation's change stamp and the day.
-type Label = (i64, Date);
-
-struct Slot {
-    label: Label,
-    used: u64,
-    snapshot: Arc<OnceCell<Arc<Snapshot>>>,
-}
-
 /// Each organisation's latest snapshot (see the module's documentation).
-#[derive(Clone, Default)]
-pub struct TalentCache {
-    slots: Arc<Mutex<Slots>>,
-}
-
-#[derive(Default)]
-struct Slots {
-    by_org: HashMap<OrgId, Slot>,
-    clock: u64,
-}
-
-impl TalentCache {
-    /// The cell for `org` at `label`: the kept one when it is as new, else a
-    /// fresh one kept in its place.
-    fn cell(&self, org: OrgId, label: Label) -> Arc<OnceCell<Arc<Snapshot>>> {
-        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        slots.clock += 1;
-        let now = slots.clock;
-        if let Some(slot) = slots.by_org.get_mut(&org)
-            && slot.label.0 >= label.0
-            && slot.label.1 == label.1
-        {
-            // A request that read the stamp just before a change may use
-            // the newer snapshot: it is as new as anything it could read.
-            slot.used = now;
-            return Arc::clone(&slot.snapshot);
-        }
-        if !slots.by_org.contains_key(&org)
-            && slots.by_org.len() >= KEPT
-            && let Some(oldest) = slots
-                .by_org
-                .iter()
-                .min_by_key(|(_, s)| s.used)
-                .map(|(o, _)| *o)
-        {
-            slots.by_org.remove(&oldest);
-        }
-        let cell = Arc::new(OnceCell::new());
-        slots.by_org.insert(
-            org,
-            Slot {
-                label,
-                used: now,
-                snapshot: Arc::clone(&cell),
-            },
-        );
-        cell
-    }
-}
+pub type TalentCache = StampedCache<Snapshot>;
 
 /// The organisation's snapshot as of now.
 pub(crate) async fn current(state: &AppState, org: OrgId) -> Result<Arc<Snapshot>, AppError> {
     let today = state.clock.now().date();
     let stamp = beacon_db::talent_generation::current(state.db.conn(), org).await?;
-    let cell = state.talent.cell(org, (stamp, today));
-    let snapshot = cell
-        .get_or_try_init(|| async { Snapshot::read(state, org, today).await.map(Arc::new) })
-        .await?;
-    Ok(Arc::clone(snapshot))
+    state
+        .talent
+        .get_or_read(org, (stamp, today), || Snapshot::read(state, org, today))
+        .await
 }

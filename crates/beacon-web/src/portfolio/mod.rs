@@ -28,12 +28,12 @@ use beacon_core::pipeline::portfolio::{
 };
 use beacon_core::pipeline::{Facet, IdeaKind, Lever};
 use beacon_db::portfolio::{self as db, Counts, Filter};
-use beacon_db::{TransactionTrait, appraisal, delivery};
+use beacon_db::{appraisal, delivery};
 use beacon_govuk::components::{Input, Label, NotificationBanner, Select, SelectItem};
 use chart::{BarChart, Datum, GREEN, GREY};
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub fn routes() -> Vec<Route> {
@@ -180,17 +180,20 @@ impl Filters {
 // The figures.
 
 /// The expected and realised money of the ideas in view, by idea.
+#[derive(Default)]
 struct Money {
     expected: HashMap<Uuid, Figures>,
     realised: HashMap<Uuid, Figures>,
 }
 
-async fn money(state: &AppState, tenant: &Tenant, ids: &HashSet<Uuid>) -> Result<Money, AppError> {
+/// Read with the portfolio's own filter in the query, so only the ideas
+/// with a business case or an evaluation are read, never every idea in view.
+async fn money(state: &AppState, tenant: &Tenant, filter: Filter) -> Result<Money, AppError> {
     let conn = state.db.conn();
-    let expected = appraisal::expected_totals(conn, tenant.org)
+    let shown = || db::shown(tenant.org, filter);
+    let expected = appraisal::expected_totals_where(conn, tenant.org, shown())
         .await?
         .into_iter()
-        .filter(|e| ids.contains(&e.idea))
         .map(|e| {
             (
                 e.idea,
@@ -203,10 +206,9 @@ async fn money(state: &AppState, tenant: &Tenant, ids: &HashSet<Uuid>) -> Result
             )
         })
         .collect();
-    let realised = delivery::realised_totals(conn, tenant.org)
+    let realised = delivery::realised_totals_where(conn, tenant.org, shown())
         .await?
         .into_iter()
-        .filter(|r| ids.contains(&r.idea))
         .map(|r| {
             (
                 r.idea,
@@ -482,11 +484,6 @@ async fn portfolio_page(
     } else {
         db::counts(conn, tenant.org, filters.filter).await?
     };
-    let ids = if bad_filter {
-        HashSet::new()
-    } else {
-        db::idea_ids(conn, tenant.org, filters.filter).await?
-    };
     let target = db::target(conn, tenant.org).await?;
     let configured = db::stages(conn, tenant.org).await?;
     let total_ideas = counts.total;
@@ -581,7 +578,11 @@ async fn portfolio_page(
     };
 
     // Expected against realised.
-    let money = money(state, tenant, &ids).await?;
+    let money = if bad_filter {
+        Money::default()
+    } else {
+        money(state, tenant, filters.filter).await?
+    };
     let expected = total(money.expected.values().copied());
     let realised = total(money.realised.values().copied());
     let share = |e: i64, r: i64| {
@@ -802,7 +803,7 @@ async fn set_target(
             return Ok(response);
         }
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::set_target(
         &txn,
         state.clock.now(),
@@ -834,8 +835,7 @@ async fn download(
     }
     let conn = state.db.conn();
     let ideas = db::ideas(conn, tenant.org, filters.filter).await?;
-    let ids: HashSet<Uuid> = ideas.iter().map(|i| i.id).collect();
-    let money = money(&state, &tenant, &ids).await?;
+    let money = money(&state, &tenant, filters.filter).await?;
     let configured = db::stages(conn, tenant.org).await?;
     let questions: HashMap<Uuid, &str> = filters
         .challenges

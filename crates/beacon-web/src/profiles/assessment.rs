@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::talent::strengths::{Answer, MAX_ANSWER, page_range, pages};
 use beacon_db::entity::strength;
-use beacon_db::{TransactionTrait, staff};
+use beacon_db::staff;
 use beacon_govuk::components::{Button, ChoiceItem, Legend, Radios};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -255,7 +255,7 @@ pub async fn save(
     if !errors.is_empty() {
         return render(&visitor, page_no, pages, questions, answers, errors).await;
     }
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     staff::save_levels(
         &txn,
         state.clock.now(),

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::permission::Capability;
 use beacon_core::talent::strengths::validate_strength;
 use beacon_db::entity::strength;
-use beacon_db::{DbError, TransactionTrait, staff};
+use beacon_db::{DbError, staff};
 use beacon_govuk::components::{Button, Input, Label, NotificationBanner, Textarea};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -146,7 +146,7 @@ pub async fn add(
             return render_list(&state, &visitor, &tenant, form, errors, None).await;
         }
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match staff::add_strength(
         &txn,
         state.clock.now(),
@@ -274,7 +274,7 @@ pub async fn edit(
             return render_strength(&visitor, strength, Some(form), errors, None).await;
         }
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match staff::edit_strength(
         &txn,
         state.clock.now(),
@@ -317,7 +317,7 @@ pub async fn retire(
         "no" => false,
         _ => return Err(AppError::BadRequest("retired".into())),
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     staff::set_retired(
         &txn,
         state.clock.now(),

@@ -1,5 +1,5 @@
 //! HR's view of the workforce: find anyone by name or employee number (a
-//! page at a time, so 8,500 staff stay quick), see their whole profile, and
+//! page at a time, searched in memory, so 50,000 staff stay quick), see their whole profile, and
 //! correct their grade and hours.
 use super::{ProfileView, page_number};
 use crate::app::AppState;
@@ -12,13 +12,16 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use beacon_core::OrgId;
 use beacon_core::permission::Capability;
 use beacon_core::talent::MAX_GRADE;
+use beacon_core::talent::directory::Directory;
 use beacon_core::talent::strengths::{format_hours, parse_count, parse_hours};
 use beacon_db::entity::staff as staff_row;
-use beacon_db::{TransactionTrait, staff};
+use beacon_db::staff;
 use beacon_govuk::components::{Button, Input, Label, NotificationBanner};
 use serde::Deserialize;
+use std::sync::Arc;
 use uuid::Uuid;
 
 const PER_PAGE: u64 = 25;
@@ -73,6 +76,20 @@ pub struct PeopleQuery {
     lang: Option<String>,
 }
 
+/// The organisation's staff directory as of now, kept per talent change
+/// stamp (`crate::stamped`): reading 50,000 names is done once per change,
+/// not once per search.
+async fn directory(state: &AppState, org: OrgId) -> Result<Arc<Directory>, AppError> {
+    let today = state.clock.now().date();
+    let stamp = beacon_db::talent_generation::current(state.db.conn(), org).await?;
+    state
+        .directories
+        .get_or_read(org, (stamp, today), || async {
+            Ok::<_, AppError>(Directory::new(staff::listings(state.db.conn(), org).await?))
+        })
+        .await
+}
+
 pub async fn list(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -90,7 +107,9 @@ pub async fn list(
         .take(100)
         .collect();
     let page_no = page_number(query.page.as_deref());
-    let found = staff::search(state.db.conn(), tenant.org, &search, page_no, PER_PAGE).await?;
+    let directory = directory(&state, tenant.org).await?;
+    let found = directory.search(&search, page_no, PER_PAGE);
+    let people = staff::in_order(state.db.conn(), tenant.org, &found.ids).await?;
     let mut path = form_urlencoded::Serializer::new(String::new());
     if !search.is_empty() {
         path.append_pair("q", &search);
@@ -107,7 +126,7 @@ pub async fn list(
     let shell = Shell::new(&visitor, &here, lang.t("profiles.people.title"));
     page(&PeoplePage {
         shell,
-        people: found.staff,
+        people,
         search,
         page: page_no,
         pages: found.total.div_ceil(PER_PAGE).max(1),
@@ -253,7 +272,7 @@ pub async fn save_contract(
     let (Some(grade), Some(minutes)) = (grade, minutes) else {
         return render_person(&state, &visitor, &tenant, record, Some(form), errors, None).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     staff::set_contract(
         &txn,
         state.clock.now(),

@@ -18,7 +18,6 @@ use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::talent::strengths::{
     MAX_MONTHS, MAX_TRAVEL_KM, QUALIFICATIONS, parse_count, qualification_title,
 };
-use beacon_db::TransactionTrait;
 use beacon_db::entity::staff;
 use beacon_db::staff::{self as store, NewExperience, NewQualification, Preferences};
 use beacon_govuk::components::{
@@ -264,7 +263,7 @@ pub async fn add_qualification(
     let (Some(title), Ok(expires_on)) = (title, expires) else {
         return render_qualifications(&state, &visitor, &tenant, record, form, errors, None).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     store::add_qualification(
         &txn,
         state.clock.now(),
@@ -296,7 +295,7 @@ pub async fn remove_qualification(
 ) -> Result<Response, AppError> {
     let record = own_record_to_change(&state, &tenant).await?;
     let id: Uuid = form.id.parse().map_err(|_| AppError::NotFound)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     store::remove_qualification(
         &txn,
         state.clock.now(),
@@ -451,7 +450,7 @@ pub async fn add_experience(
     let (Some(service_area), Some(months), true) = (area, months, errors.is_empty()) else {
         return render_experience(&state, &visitor, &tenant, record, form, errors, None).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     store::add_experience(
         &txn,
         state.clock.now(),
@@ -476,7 +475,7 @@ pub async fn remove_experience(
 ) -> Result<Response, AppError> {
     let record = own_record_to_change(&state, &tenant).await?;
     let id: Uuid = form.id.parse().map_err(|_| AppError::NotFound)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     store::remove_experience(
         &txn,
         state.clock.now(),
@@ -722,7 +721,7 @@ pub async fn save_preferences(
     let Some(prefs) = parse_preferences(&form, &mut errors) else {
         return render_preferences(&state, &visitor, &tenant, record, Some(form), errors).await;
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     store::set_preferences(
         &txn,
         state.clock.now(),

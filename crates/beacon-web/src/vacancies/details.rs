@@ -18,7 +18,7 @@ use beacon_core::talent::vacancies::{
     self as rules, DetailsInput, Row3, hours_text, parse_details,
 };
 use beacon_db::entity::{strength, vacancy};
-use beacon_db::{TransactionTrait, talent_settings, vacancies};
+use beacon_db::{talent_settings, vacancies};
 use beacon_govuk::components::{
     Button, Checkboxes, ChoiceItem, Input, Label, Legend, Select, SelectItem, Textarea,
 };
@@ -539,7 +539,7 @@ pub async fn create(
         return render(&state, &visitor, &tenant, None, form, errors).await;
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let id = vacancies::raise_new(
         &txn,
         now,
@@ -590,7 +590,7 @@ pub async fn save(
         return render(&state, &visitor, &tenant, Some(&v), form, errors).await;
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     vacancies::save_details(&txn, now, &tenant.who.actor(), tenant.org, v.id, &details).await?;
     txn.commit().await?;
     Ok(Redirect::to(&format!("/vacancies/{}?notice=vacancy_saved", v.id)).into_response())

@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::talent::vacancies::{self as rules, ExceptionStatus, parse_reason};
 use beacon_db::entity::{freeze_exception, vacancy};
-use beacon_db::{DbError, TransactionTrait, vacancies};
+use beacon_db::{DbError, vacancies};
 use beacon_govuk::components::{Button, ChoiceItem, Label, Legend, Radios, Textarea};
 use serde::Deserialize;
 
@@ -239,7 +239,7 @@ pub async fn request(
         }
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match vacancies::request_exception(
         &txn,
         now,
@@ -297,7 +297,7 @@ pub async fn decide(
         return render(&visitor, s, RequestForm::default(), form, errors);
     }
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let done = vacancies::decide_exception(
         &txn,
         now,

@@ -15,9 +15,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::talent::PostStatus;
 use beacon_core::talent::vacancies::{PostInput, hours_text, parse_post};
+use beacon_db::DbError;
 use beacon_db::entity::{post, vacancy};
 use beacon_db::vacancies::{self, PostFilter};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{Button, Input, Label, NotificationBanner, Select, SelectItem};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -370,7 +370,7 @@ pub async fn create(
         }
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let id = match vacancies::create_post(&txn, now, &tenant.who.actor(), tenant.org, &new).await {
         Ok(id) => id,
         Err(DbError::Conflict(_)) => {

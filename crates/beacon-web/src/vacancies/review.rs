@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::talent::vacancies::{self as rules, is_live, parse_reason, parse_review};
 use beacon_core::talent::{PostStatus, ReviewDecision};
 use beacon_db::entity::{post, vacancy};
-use beacon_db::{DbError, TransactionTrait, talent_settings, vacancies};
+use beacon_db::{DbError, talent_settings, vacancies};
 use beacon_govuk::components::{Button, ChoiceItem, Label, Legend, Radios, Textarea};
 use serde::Deserialize;
 
@@ -161,7 +161,7 @@ pub async fn start(
         }
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let started = vacancies::start_review(
         &txn,
         now,
@@ -363,7 +363,7 @@ pub async fn decide(
     // Read before the transaction: its first statement must be the write
     // that decides a race (SQLite cannot upgrade a read under a writer).
     let settings = talent_settings::get(state.db.conn(), tenant.org).await?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let (moved, notice) = if outcome == "approve" {
         let decision = vacancy
             .review_decision

@@ -26,6 +26,7 @@ use beacon_core::talent::analytics::{
 };
 use beacon_core::talent::import::{AgeBand, Disability, Ethnicity, Sex};
 use beacon_db::workforce::{self as db, EqualityCount};
+use std::sync::Arc;
 use time::Date;
 
 /// How many months of history the page shows.
@@ -124,22 +125,62 @@ fn equality_table(
     }
 }
 
+/// What the page reads from the tables the talent change stamp watches:
+/// kept per organisation until the stamp moves (see `crate::stamped`), so
+/// that a page of the pool's history does not rescan it on every request.
+pub(crate) struct Reads {
+    stays: Vec<db::StayRow>,
+    steps: Vec<Vec<String>>,
+    posts_deleted: u64,
+    deletion_savings_pence: i64,
+    counts: Vec<EqualityCount>,
+}
+
+impl Reads {
+    async fn read(state: &AppState, org: OrgId) -> Result<Self, AppError> {
+        let conn = state.db.conn();
+        let stays = db::stays(conn, org).await?;
+        let steps = group_steps(db::trial_steps(conn, org).await?);
+        let (posts_deleted, deletion_savings_pence) = db::deletion_savings(conn, org).await?;
+        let counts = db::equality_counts(conn, org).await?;
+        Ok(Self {
+            stays,
+            steps,
+            posts_deleted,
+            deletion_savings_pence,
+            counts,
+        })
+    }
+
+    /// The organisation's reads as of now.
+    async fn current(state: &AppState, org: OrgId, today: Date) -> Result<Arc<Self>, AppError> {
+        let stamp = beacon_db::talent_generation::current(state.db.conn(), org).await?;
+        state
+            .analytics
+            .get_or_read(org, (stamp, today), || Self::read(state, org))
+            .await
+    }
+}
+
 async fn figures(
     state: &AppState,
     lang: Lang,
     org: OrgId,
     today: Date,
 ) -> Result<Figures, AppError> {
-    let conn = state.db.conn();
-    let stays = db::stays(conn, org).await?;
+    let reads = Reads::current(state, org, today).await?;
+    let settings = beacon_db::talent_settings::get(state.db.conn(), org).await?;
+    let Reads {
+        stays,
+        steps,
+        posts_deleted,
+        deletion_savings_pence,
+        counts,
+    } = &*reads;
+    let (posts_deleted, deletion_savings_pence) = (*posts_deleted, *deletion_savings_pence);
     let plain: Vec<_> = stays.iter().map(db::StayRow::stay).collect();
-    let settings = beacon_db::talent_settings::get(conn, org).await?;
     let placements = stays.iter().filter(|s| s.status == "placed").count() as u64;
     let avoided: Vec<&db::StayRow> = stays.iter().filter(|s| s.redundancy_avoided()).collect();
-    let steps = db::trial_steps(conn, org).await?;
-    let grouped = group_steps(steps);
-    let (posts_deleted, deletion_savings_pence) = db::deletion_savings(conn, org).await?;
-    let counts = db::equality_counts(conn, org).await?;
     let sex: Vec<&'static str> = Sex::ALL.iter().map(|v| v.key()).collect();
     let ethnicity: Vec<&'static str> = Ethnicity::ALL.iter().map(|v| v.key()).collect();
     let disability: Vec<&'static str> = Disability::ALL.iter().map(|v| v.key()).collect();
@@ -152,7 +193,7 @@ async fn figures(
         months: by_month(&plain, today, MONTHS),
         placements,
         time_to_placement: time_to_placement(&plain),
-        trials: trials(grouped.iter().map(Vec::as_slice)),
+        trials: trials(steps.iter().map(Vec::as_slice)),
         redundancies_avoided: avoided.len() as u64,
         redundancy_cost_pence: avoided
             .iter()
@@ -163,14 +204,14 @@ async fn figures(
         posts_deleted,
         deletion_savings_pence,
         equality: vec![
-            equality_table(lang, "sex", &sex, &counts, |c| c.sex.as_deref()),
-            equality_table(lang, "ethnicity", &ethnicity, &counts, |c| {
+            equality_table(lang, "sex", &sex, counts, |c| c.sex.as_deref()),
+            equality_table(lang, "ethnicity", &ethnicity, counts, |c| {
                 c.ethnicity.as_deref()
             }),
-            equality_table(lang, "disability", &disability, &counts, |c| {
+            equality_table(lang, "disability", &disability, counts, |c| {
                 c.disability.as_deref()
             }),
-            equality_table(lang, "age_band", &age, &counts, |c| c.age_band.as_deref()),
+            equality_table(lang, "age_band", &age, counts, |c| c.age_band.as_deref()),
         ],
     })
 }

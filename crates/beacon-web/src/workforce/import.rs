@@ -19,7 +19,6 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::Response;
 use beacon_core::permission::Capability;
 use beacon_core::talent::import::{self as rules, ImportError, ImportKind};
-use beacon_db::TransactionTrait;
 use beacon_db::workforce::{self as db, Imported, Summary};
 use beacon_govuk::components::{ChoiceItem, FileUpload, Label, Legend, Radios};
 
@@ -238,7 +237,7 @@ pub async fn upload(
         Ok(rows) => rows,
         Err(errors) => return refuse(&visitor, &uri, data, &errors),
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let outcome = db::import(
         &txn,
         state.clock.now(),

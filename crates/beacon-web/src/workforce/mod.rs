@@ -1,6 +1,6 @@
 //! Imports of staff, posts and vacancies, talent settings, and workforce
 //! analytics (DESIGN.md §3.2), all for HR (`RunTalentPool`).
-mod analytics;
+pub(crate) mod analytics;
 mod import;
 mod settings;
 pub mod upload;

@@ -18,7 +18,7 @@ use beacon_core::talent::analytics::{
     FREEZE_DAYS, RECRUITMENT_COST_MAX, SettingsError, TRAINING_LIMIT_DAYS, TRIAL_DAYS, parse_days,
     valid,
 };
-use beacon_db::{TransactionTrait, talent_settings};
+use beacon_db::talent_settings;
 use beacon_govuk::components::{Input, Label, NotificationBanner};
 use serde::Deserialize;
 
@@ -199,7 +199,7 @@ pub async fn save(
     if !errors.is_empty() || !valid(&settings) {
         return render(&visitor, &uri, form, errors, None);
     }
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     talent_settings::set(
         &txn,
         state.clock.now(),

@@ -7,7 +7,7 @@ use beacon_core::OrgId;
 use beacon_core::exchange::{CaseStatus, Level};
 use beacon_db::entity::{case_audience, case_publication, case_study, case_tag, organisation};
 use beacon_db::exchange::search_log::{self, Target};
-use beacon_db::{Db, TransactionTrait, organisations};
+use beacon_db::{Db, organisations};
 use sea_orm::{EntityTrait, QueryOrder};
 use std::collections::HashMap;
 use time::OffsetDateTime;
@@ -39,7 +39,7 @@ pub async fn seed_bench_cases(
     }
     let cases = beacon_search::corpus::cases(seed, count);
     for (n, chunk) in cases.chunks(BATCH).enumerate() {
-        let txn = db.conn().begin().await?;
+        let txn = db.begin_writing().await?;
         let mut studies = Vec::new();
         let mut tags = Vec::new();
         let mut publications = Vec::new();

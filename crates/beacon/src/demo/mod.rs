@@ -12,7 +12,7 @@ use beacon_core::organisation::{OrgKind, OrgName, PartnershipName, Slug};
 use beacon_core::text::DisplayName;
 use beacon_core::{OrgId, PersonId, Role};
 use beacon_db::audit::Actor;
-use beacon_db::{Db, TransactionTrait, organisations, people};
+use beacon_db::{Db, organisations, people};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -150,7 +150,7 @@ pub async fn seed_with(
     for (i, council) in COUNCILS.iter().enumerate() {
         let name = OrgName::parse(council.name).map_err(|e| anyhow::anyhow!("{e}"))?;
         let slug = Slug::parse(council.slug).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let txn = db.conn().begin().await?;
+        let txn = db.begin_writing().await?;
         let org = organisations::create(&txn, &actor, now, &name, &slug, OrgKind::Council).await?;
         org_ids.push(org.id);
         let mut demo_org = DemoOrg {
@@ -196,7 +196,7 @@ pub async fn seed_with(
     let partnership = PartnershipName::parse(PARTNERSHIP).map_err(|e| anyhow::anyhow!("{e}"))?;
     organisations::create_partnership(db.conn(), &actor, now, &partnership, &org_ids[..2]).await?;
 
-    let txn = db.conn().begin().await?;
+    let txn = db.begin_writing().await?;
     let email = Email::parse(SECTOR_ADMIN_EMAIL).map_err(|e| anyhow::anyhow!("{e}"))?;
     let name = DisplayName::parse("Morwenna Sector").map_err(|e| anyhow::anyhow!("{e}"))?;
     let moderator = people::create(

@@ -3,9 +3,9 @@
 use crate::helpers::*;
 use beacon_core::permission::Capability;
 use beacon_core::pipeline::{Facet, IdeaKind, Lever};
+use beacon_db::ConnectionTrait;
 use beacon_db::audit::Actor;
 use beacon_db::ideas::NewIdea;
-use beacon_db::{ConnectionTrait, TransactionTrait};
 use beacon_web::routes::Access;
 use reqwest::StatusCode;
 use time::{Date, Duration, OffsetDateTime};
@@ -79,7 +79,7 @@ fn fields(owned: &[(String, String)]) -> Vec<(&str, &str)> {
 async fn idea_at(app: &TestApp, council: &str, author: &str, title: &str, stage: &str) -> Uuid {
     let org = org_id(app, council).await;
     let author = person_id(app, author).await;
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let id = beacon_db::ideas::create(
         &txn,
         OffsetDateTime::now_utc(),

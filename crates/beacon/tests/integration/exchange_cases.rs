@@ -895,27 +895,7 @@ async fn the_councils_list_and_the_moderation_queue_are_paged(app: TestApp) -> T
     );
 
     for (n, case) in cases.iter().enumerate() {
-        let title = format!("Anonymised {:02}", n + 1);
-        let reply = lead
-            .post(
-                &format!("/exchange/cases/{case}/anonymised"),
-                &[
-                    ("title", title.as_str()),
-                    ("summary", "A council fitted sensors in homes."),
-                    ("innovative", ""),
-                    ("context", ""),
-                    ("partners", ""),
-                    ("users", ""),
-                    ("results", "Few families kept them."),
-                    ("challenges", ""),
-                    ("conditions", ""),
-                    ("replication", ""),
-                    ("lessons", "Ask families first."),
-                    ("materials", ""),
-                ],
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        write_anonymised(&lead, *case, &format!("Anonymised {:02}", n + 1)).await;
     }
     let sector = app.signed_in(SECTOR).await;
     // Decided texts come after every waiting one, across pages.
@@ -937,13 +917,14 @@ async fn the_councils_list_and_the_moderation_queue_are_paged(app: TestApp) -> T
     app
 }
 
-async fn approve_anonymised(app: &TestApp, case: Uuid) {
-    let lead = app.signed_in(LEAD).await;
+/// The lead writes the case's anonymised version, titled `title`, for the
+/// sector to moderate.
+async fn write_anonymised(lead: &Browser, case: Uuid, title: &str) {
     let reply = lead
         .post(
             &format!("/exchange/cases/{case}/anonymised"),
             &[
-                ("title", "A telecare trial that stopped"),
+                ("title", title),
                 ("summary", "A council fitted sensors in homes."),
                 ("innovative", ""),
                 ("context", ""),
@@ -959,6 +940,11 @@ async fn approve_anonymised(app: &TestApp, case: Uuid) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+async fn approve_anonymised(app: &TestApp, case: Uuid) {
+    let lead = app.signed_in(LEAD).await;
+    write_anonymised(&lead, case, "A telecare trial that stopped").await;
     let sector = app.signed_in(SECTOR).await;
     let reply = sector
         .post(

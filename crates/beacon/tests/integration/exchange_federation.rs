@@ -820,18 +820,12 @@ async fn a_bad_address_gets_an_error_summary_and_changes_nothing(app: TestApp) -
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     // Welsh too.
-    let r = admin
-        .post(
-            "/sector/exchange/sources?lang=cy",
-            &[("base_url", "ftp://x")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.texts(".govuk-error-summary")
-            .join(" ")
-            .contains("Rhaid i’r cyfeiriad ddechrau gyda https:// neu http://")
-    );
+    refused_in_welsh(
+        &admin,
+        "ftp://x",
+        "Rhaid i’r cyfeiriad ddechrau gyda https:// neu http://",
+    )
+    .await;
     assert_eq!(store::sources(app.db().conn()).await.unwrap().len(), 1);
     app
 }
@@ -1048,18 +1042,7 @@ async fn private_addresses_and_credentials_are_refused_by_default(app: TestApp) 
         assert_eq!(r.texts(".govuk-error-message").len(), 1, "{input}");
     }
     // In Welsh too.
-    let r = admin
-        .post(
-            "/sector/exchange/sources?lang=cy",
-            &[("base_url", "http://10.1.2.3")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.texts(".govuk-error-summary")
-            .join(" ")
-            .contains("ar rwydwaith preifat neu leol")
-    );
+    refused_in_welsh(&admin, "http://10.1.2.3", "ar rwydwaith preifat neu leol").await;
     // Nothing stored, nothing recorded, and the server on 127.0.0.1 was
     // never asked for anything.
     assert!(store::sources(app.db().conn()).await.unwrap().is_empty());
@@ -1146,4 +1129,18 @@ async fn the_instance_names_itself_as_configured(app: TestApp) -> TestApp {
     subscriber.finish().await;
     named.finish().await;
     app
+}
+
+/// A subscription to `base_url` is refused with `message` in the Welsh
+/// error summary.
+async fn refused_in_welsh(admin: &Browser, base_url: &str, message: &str) {
+    let r = admin
+        .post(
+            "/sector/exchange/sources?lang=cy",
+            &[("base_url", base_url)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let summary = r.texts(".govuk-error-summary").join(" ");
+    assert!(summary.contains(message), "{base_url}: {summary}");
 }

@@ -5,7 +5,6 @@
 //! these tests depend on no seed.
 use crate::helpers::*;
 use beacon_core::exchange::{CaseStatus, Level};
-use beacon_db::TransactionTrait;
 use beacon_db::entity::{case_audience, case_publication, case_study, case_tag};
 use beacon_db::exchange::search_log::{self, Target};
 use beacon_web::routes::Access;
@@ -97,7 +96,7 @@ async fn write(app: &TestApp, c: &Case) -> Written {
         .name;
     let now = time::OffsetDateTime::now_utc();
     let case = Uuid::new_v4();
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let model = case_study::Model {
         id: case,
         organisation_id: org.uuid(),
@@ -808,7 +807,7 @@ async fn bad_filters_get_a_clear_message(app: TestApp) -> TestApp {
 
 async fn edit(app: &TestApp, written: &Written, summary: Option<&str>) {
     let now = time::OffsetDateTime::now_utc();
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let mut case = case_study::Entity::find_by_id(written.case)
         .one(&txn)
         .await

@@ -7,7 +7,6 @@ use crate::helpers::*;
 use beacon_core::OrgId;
 use beacon_core::exchange::Level;
 use beacon_core::permission::Capability;
-use beacon_db::TransactionTrait;
 use beacon_db::exchange::visits::{self as db, fixtures};
 use beacon_web::SmtpConfig;
 use beacon_web::email::drain_outbox;
@@ -61,7 +60,7 @@ const OUTSIDER_STAFF: &str = "staff@eastbrook.example";
 async fn published(app: &TestApp, title: &str, level: Level, anonymous: bool) -> (Uuid, Uuid) {
     let northmere = org_id(app, "northmere").await;
     let aske = org_id(app, "aske-vale").await;
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let ids = fixtures::published_case(
         &txn,
         OffsetDateTime::now_utc(),

@@ -42,6 +42,12 @@ both_databases!(
     list_filters_are_allow_listed_and_hidden_ideas_stay_hidden,
     similar_ideas_come_from_what_the_visitor_may_see,
     hostile_text_in_ideas_is_shown_as_text,
+    search_stems_finds_new_and_edited_ideas_and_only_visible_ones,
+    the_count_is_right_after_moves_and_hiding,
+    ideas_submitted_and_changed_at_once_are_all_kept_counted_and_found,
+    an_idea_is_similar_the_moment_it_is_submitted,
+    moves_in_opposite_directions_at_once_all_land_and_keep_the_count,
+    search_results_are_paged_newest_first_without_overlap,
 );
 
 const LEAD: &str = "innovation-lead@northmere.example";
@@ -1242,4 +1248,483 @@ async fn hostile_text_in_ideas_is_shown_as_text(app: TestApp) -> TestApp {
         assert!(!page.body.contains("<img src=x"), "{path}");
     }
     app
+}
+
+/// The titles the ideas list shows for a search, as `who` sees it.
+async fn found(who: &Browser, q: &str) -> String {
+    let reply = who.get(&format!("/ideas?q={q}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{q}");
+    reply.texts("tbody tr").join("\n")
+}
+
+async fn search_stems_finds_new_and_edited_ideas_and_only_visible_ones(app: TestApp) -> TestApp {
+    let org = northmere(&app).await;
+    let resident = app.signed_in(RESIDENT).await;
+    // Found the moment it is submitted, by a word's other form.
+    let created = resident
+        .post(
+            "/ideas",
+            &idea_form("", "Potholes mended overnight by drone survey"),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let staff = app.signed_in(STAFF).await;
+    assert!(
+        found(&staff, "pothole")
+            .await
+            .contains("Potholes mended overnight")
+    );
+    assert!(
+        found(&staff, "POTHOLE+drones")
+            .await
+            .contains("Potholes mended overnight")
+    );
+    assert!(
+        !found(&staff, "pothole+zeppelin")
+            .await
+            .contains("Potholes mended"),
+        "every word must match"
+    );
+    // Found by its new title once edited, no longer by the old one.
+    let mine = all_ideas(&app, org)
+        .await
+        .into_iter()
+        .find(|i| i.title.starts_with("Potholes mended"))
+        .unwrap();
+    let edited = resident
+        .post(
+            &format!("/ideas/{}/edit", mine.id),
+            &idea_form("", "Gritting lorries that report icy lanes"),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    assert!(found(&staff, "gritting").await.contains("Gritting lorries"));
+    assert!(found(&staff, "icy+lane").await.contains("Gritting lorries"));
+    assert!(!found(&staff, "drone").await.contains("Gritting lorries"));
+    // Another council's idea with the same words is never found.
+    let eastbrook = org_id(&app, "eastbrook").await;
+    let author = person_id(&app, "staff@eastbrook.example").await;
+    beacon_db::ideas::create(
+        app.db().conn(),
+        app.state.clock.now(),
+        &beacon_db::audit::Actor::system("test"),
+        eastbrook,
+        plain_idea(
+            author,
+            "Gritting lorries in Eastbrook",
+            "Icy lanes",
+            "Grit",
+            "highways",
+        ),
+    )
+    .await
+    .unwrap();
+    let lead = app.signed_in(LEAD).await;
+    let listed = found(&lead, "gritting").await;
+    assert!(listed.contains("Gritting lorries that report"));
+    assert!(!listed.contains("Eastbrook"), "{listed}");
+    // A hidden idea is never found, except by a moderator asking for all.
+    sql(
+        &app,
+        &format!(
+            "UPDATE ideas SET hidden = true WHERE id = {}",
+            uuid_literal(&app, mine.id)
+        ),
+    )
+    .await;
+    assert!(!found(&staff, "gritting").await.contains("Gritting lorries"));
+    assert!(!found(&lead, "gritting").await.contains("Gritting lorries"));
+    let all = lead.get("/ideas?q=gritting&show=all").await;
+    assert!(all.body.contains("Gritting lorries that report"));
+    assert!(!all.body.contains("Eastbrook"));
+    // Only punctuation is no word: nothing is found, nothing fails.
+    assert!(found(&staff, "%22%22+*+-").await.is_empty());
+    app
+}
+
+async fn the_count_is_right_after_moves_and_hiding(app: TestApp) -> TestApp {
+    let org = northmere(&app).await;
+    let conn = app.db().conn();
+    // The count comes from the kept counts; the rows from the ideas table.
+    let check = |stage: Option<&'static str>, include_hidden: bool| {
+        let filter = IdeaFilter {
+            stage: stage.map(str::to_owned),
+            audiences: Audience::ALL.to_vec(),
+            include_hidden,
+            ..IdeaFilter::default()
+        };
+        async move {
+            let page = beacon_db::ideas::list(conn, org, &filter, 1, 10_000)
+                .await
+                .unwrap();
+            assert_eq!(
+                page.total,
+                page.ideas.len() as u64,
+                "{stage:?} hidden {include_hidden}"
+            );
+            page.total
+        }
+    };
+    let submitted = check(Some("submitted"), false).await;
+    let screened = check(Some("screened"), false).await;
+    let everything = check(None, true).await;
+    let idea = idea_at(&app, org, "submitted").await;
+    let lead = app.signed_in(LEAD).await;
+    let moved = lead
+        .post(
+            &format!("/ideas/{}/move", idea.id),
+            &[("to", "screened"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(check(Some("submitted"), false).await, submitted - 1);
+    assert_eq!(check(Some("screened"), false).await, screened + 1);
+    sql(
+        &app,
+        &format!(
+            "UPDATE ideas SET hidden = true WHERE id = {}",
+            uuid_literal(&app, idea.id)
+        ),
+    )
+    .await;
+    assert_eq!(check(Some("screened"), false).await, screened);
+    assert_eq!(check(Some("screened"), true).await, screened + 1);
+    assert_eq!(check(None, true).await, everything);
+    // The page says the same.
+    let page = lead.get("/ideas?stage=screened").await;
+    assert!(
+        page.body.contains(&format!("{screened} ideas")),
+        "{}",
+        page.texts("h2, p").join("\n")
+    );
+    app
+}
+
+/// The total the ideas list shows (the kept counts) and the rows it lists,
+/// every idea of Northmere's included, hidden ones too.
+async fn total_and_rows(app: &TestApp, org: OrgId) -> (u64, usize) {
+    let filter = IdeaFilter {
+        audiences: Audience::ALL.to_vec(),
+        include_hidden: true,
+        ..IdeaFilter::default()
+    };
+    let page = beacon_db::ideas::list(app.db().conn(), org, &filter, 1, 100_000)
+        .await
+        .unwrap();
+    (page.total, page.ideas.len())
+}
+
+/// POST a form on behalf of a browser whose CSRF token is already known, so
+/// that requests sent together race on the change itself.
+async fn post_with(b: &Browser, token: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+    let mut all = vec![("csrf_token", token)];
+    all.extend_from_slice(fields);
+    b.request(reqwest::Method::POST, path, Some(&all), &[])
+        .await
+}
+
+async fn ideas_submitted_and_changed_at_once_are_all_kept_counted_and_found(
+    app: TestApp,
+) -> TestApp {
+    let org = northmere(&app).await;
+    let (total_before, rows_before) = total_and_rows(&app, org).await;
+    assert_eq!(total_before, rows_before as u64);
+    let audit_before = audit_count(&app).await;
+    let mut authors = Vec::new();
+    for email in [RESIDENT, STAFF, LEAD] {
+        for _ in 0..4 {
+            let b = app.signed_in(email).await;
+            let token = b.token().await;
+            authors.push((b, token));
+        }
+    }
+    let n = authors.len();
+    // Everyone submits an idea of their own at the same moment.
+    let mut tasks = Vec::new();
+    for (i, (b, token)) in authors.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let title = format!("Zebra crossing {i} repainted overnight");
+            let reply = post_with(&b, &token, "/ideas", &idea_form("", &title)).await;
+            (b, token, reply)
+        }));
+    }
+    let mut submitted = Vec::new();
+    for t in tasks {
+        let (b, token, reply) = t.await.unwrap();
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        // "/ideas/{id}?notice=…": the idea's own path is before the query.
+        let location = reply.location().unwrap();
+        let path = location.split('?').next().unwrap().to_owned();
+        submitted.push((b, token, path));
+    }
+    assert_eq!(
+        total_and_rows(&app, org).await,
+        (total_before + n as u64, rows_before + n)
+    );
+    assert_eq!(audit_count(&app).await, audit_before + n as u64);
+    let staff = app.signed_in(STAFF).await;
+    let listed = found(&staff, "zebra+crossing").await;
+    for i in 0..n {
+        assert!(
+            listed.contains(&format!("Zebra crossing {i} repainted")),
+            "{i}: {listed}"
+        );
+    }
+    // Then everyone changes their idea at the same moment.
+    let mut tasks = Vec::new();
+    for (i, (b, token, location)) in submitted.into_iter().enumerate() {
+        tasks.push(tokio::spawn(async move {
+            let title = format!("Pelican crossing {i} with a louder beep");
+            post_with(
+                &b,
+                &token,
+                &format!("{location}/edit"),
+                &idea_form("", &title),
+            )
+            .await
+        }));
+    }
+    for t in tasks {
+        let reply = t.await.unwrap();
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    }
+    assert_eq!(
+        total_and_rows(&app, org).await,
+        (total_before + n as u64, rows_before + n)
+    );
+    let listed = found(&staff, "pelican+beep").await;
+    for i in 0..n {
+        assert!(
+            listed.contains(&format!("Pelican crossing {i} with")),
+            "{i}: {listed}"
+        );
+    }
+    assert!(
+        found(&staff, "zebra").await.is_empty(),
+        "the old titles are gone"
+    );
+    app
+}
+
+/// The check page and the live list find a similar idea by the forms of its
+/// words ("volunteering" for "volunteer", "pickers" for "picker"), the moment
+/// it has been submitted.
+async fn an_idea_is_similar_the_moment_it_is_submitted(app: TestApp) -> TestApp {
+    const TITLE: &str = "Volunteer litter pickers after park events";
+    let resident = app.signed_in(RESIDENT).await;
+    let mut first = with(idea_form("", TITLE), "service_area", "parks_and_leisure");
+    first = with(
+        first,
+        "problem",
+        "After summer events, litter is left in the parks for days because the \
+         clean-up crew works weekdays only.",
+    );
+    let created = resident.post("/ideas", &first).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let staff = app.signed_in(STAFF).await;
+    let mut second = with(
+        idea_form(
+            "",
+            "Litter picking by volunteers the morning after a park event",
+        ),
+        "problem",
+        "Parks stay littered after weekend events until the weekday crew returns.",
+    );
+    second = with(second, "service_area", "parks_and_leisure");
+    let check = staff.post("/ideas/check", &second).await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.body);
+    assert!(
+        check
+            .texts("main ul a")
+            .iter()
+            .any(|t| t.starts_with(TITLE)),
+        "{:?}",
+        check.texts("main ul a")
+    );
+    let live = staff
+        .get("/ideas/similar?q=Litter+picking+by+volunteers+after+park+events")
+        .await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert!(live.body.contains(TITLE), "{}", live.body);
+    app
+}
+
+/// Moves that pass each other (one idea sent on while another of the same
+/// kind is sent back), all at once: every one lands, and the kept count
+/// still agrees with the rows.
+async fn moves_in_opposite_directions_at_once_all_land_and_keep_the_count(app: TestApp) -> TestApp {
+    let org = northmere(&app).await;
+    let author = person_id(&app, RESIDENT).await;
+    let actor = beacon_db::audit::Actor::system("test");
+    let conn = app.db().conn();
+    let mut make = Vec::new();
+    for i in 0..16 {
+        let id = beacon_db::ideas::create(
+            conn,
+            app.state.clock.now(),
+            &actor,
+            org,
+            beacon_db::ideas::NewIdea {
+                kind: beacon_core::pipeline::IdeaKind::Radical,
+                ..plain_idea(
+                    author,
+                    format!("Passing move {i}"),
+                    "Two ideas pass each other.",
+                    "Move them.",
+                    "highways",
+                )
+            },
+        )
+        .await
+        .unwrap();
+        make.push(id);
+    }
+    // Half start one stage on, so the two halves move towards each other.
+    for id in &make[8..] {
+        beacon_db::ideas::move_stage(
+            conn,
+            app.state.clock.now(),
+            &actor,
+            org,
+            *id,
+            "submitted",
+            "screened",
+            "",
+        )
+        .await
+        .unwrap();
+    }
+    let before = total_and_rows(&app, org).await;
+    let mut tasks = Vec::new();
+    for (i, id) in make.into_iter().enumerate() {
+        let (from, to) = if i < 8 {
+            ("submitted", "screened")
+        } else {
+            ("screened", "submitted")
+        };
+        let db = app.db().clone();
+        let now = app.state.clock.now();
+        tasks.push(tokio::spawn(async move {
+            let txn = db.begin_writing().await?;
+            beacon_db::ideas::move_stage(
+                &txn,
+                now,
+                &beacon_db::audit::Actor::system("test"),
+                org,
+                id,
+                from,
+                to,
+                "",
+            )
+            .await
+            .map_err(|e| beacon_db::DbErr::Custom(e.to_string()))?;
+            txn.commit().await
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(total_and_rows(&app, org).await, before);
+    for stage in ["submitted", "screened"] {
+        let filter = IdeaFilter {
+            stage: Some(stage.into()),
+            kind: Some(beacon_core::pipeline::IdeaKind::Radical),
+            audiences: Audience::ALL.to_vec(),
+            ..IdeaFilter::default()
+        };
+        let page = beacon_db::ideas::list(conn, org, &filter, 1, 100_000)
+            .await
+            .unwrap();
+        assert_eq!(page.total, page.ideas.len() as u64, "{stage}");
+        let passing = page
+            .ideas
+            .iter()
+            .filter(|i| i.title.starts_with("Passing move"))
+            .count();
+        assert_eq!(passing, 8, "{stage}");
+    }
+    app
+}
+
+async fn search_results_are_paged_newest_first_without_overlap(app: TestApp) -> TestApp {
+    let org = northmere(&app).await;
+    let author = person_id(&app, STAFF).await;
+    let actor = beacon_db::audit::Actor::system("test");
+    let now = app.state.clock.now();
+    let mut made = Vec::new();
+    for i in 0..25 {
+        let id = beacon_db::ideas::create(
+            app.db().conn(),
+            now - time::Duration::minutes(i),
+            &actor,
+            org,
+            plain_idea(
+                author,
+                format!("Kerbside compost round {i}"),
+                "Food waste goes to landfill.",
+                "Collect it.",
+                "waste_and_recycling",
+            ),
+        )
+        .await
+        .unwrap();
+        made.push(id);
+    }
+    // One of them hidden: neither counted nor listed.
+    sql(
+        &app,
+        &format!(
+            "UPDATE ideas SET hidden = true WHERE id = {}",
+            uuid_literal(&app, made[3])
+        ),
+    )
+    .await;
+    let filter = IdeaFilter {
+        search: Some("composting".into()),
+        audiences: Audience::ALL.to_vec(),
+        ..IdeaFilter::default()
+    };
+    let mut listed = Vec::new();
+    for page in 1..=4 {
+        let found = beacon_db::ideas::list(app.db().conn(), org, &filter, page, 10)
+            .await
+            .unwrap();
+        assert_eq!(found.total, 24, "page {page}");
+        assert_eq!(
+            found.ideas.len(),
+            [10, 10, 4, 0][page as usize - 1],
+            "page {page}"
+        );
+        listed.extend(found.ideas.into_iter().map(|i| i.id));
+    }
+    // Made newest first, so the list is the order they were made in.
+    let expected: Vec<_> = made.iter().copied().filter(|id| *id != made[3]).collect();
+    assert_eq!(listed, expected);
+    app
+}
+
+/// An idea with only its words and service area: incremental, no challenge,
+/// no measures, as a test that cares about none of those needs it.
+fn plain_idea(
+    author: beacon_core::PersonId,
+    title: impl Into<String>,
+    problem: &str,
+    proposal: &str,
+    service_area: &str,
+) -> beacon_db::ideas::NewIdea {
+    beacon_db::ideas::NewIdea {
+        challenge: None,
+        author,
+        pseudonym: None,
+        title: title.into(),
+        problem: problem.into(),
+        proposal: proposal.into(),
+        service_area: service_area.into(),
+        measure_today: String::new(),
+        measure_aspiration: String::new(),
+        expected_benefit: String::new(),
+        kind: beacon_core::pipeline::IdeaKind::Incremental,
+        facet: beacon_core::pipeline::Facet::EnhancementOriented,
+        lever: beacon_core::pipeline::Lever::NewResources,
+    }
 }

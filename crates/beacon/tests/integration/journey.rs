@@ -9,7 +9,6 @@ use beacon_core::permission::Capability;
 use beacon_core::talent::PoolTier;
 use beacon_core::text::DisplayName;
 use beacon_core::{OrgId, PersonId, Role};
-use beacon_db::TransactionTrait;
 use beacon_db::audit::Actor;
 use beacon_db::journey::fixtures::{self, Job, PoolPerson};
 use beacon_db::journey::{self, Invitation};
@@ -76,7 +75,7 @@ async fn person_in_pool(app: &TestApp, name: &str) -> (String, Uuid, Uuid) {
         .await
         .unwrap();
     let now = OffsetDateTime::now_utc();
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let actor = Actor::system("test");
     let person = beacon_db::people::create(
         &txn,
@@ -121,7 +120,7 @@ async fn vacancy(app: &TestApp, council: &str, raiser: &str, title: &str) -> Uui
     let raised_by = person_id(app, raiser).await;
     let now = OffsetDateTime::now_utc();
     let reference = format!("T{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let id = fixtures::vacancy_with_post(
         &txn,
         now,
@@ -145,7 +144,7 @@ async fn invite(app: &TestApp, council: &str, vacancy: Uuid, staff: Uuid) -> Uui
     let org = org_id(app, council).await;
     let owner = person_id(app, MANAGER).await;
     let now = OffsetDateTime::now_utc();
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let id = journey::invite_and_tell(
         &txn,
         now,

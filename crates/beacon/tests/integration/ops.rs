@@ -9,6 +9,7 @@ both_databases!(
     unknown_pages_get_the_not_found_page_in_the_chosen_language,
     api_clients_get_problem_json,
     assets_are_served_immutably_under_their_version,
+    a_database_too_busy_to_answer_asks_people_to_try_again,
 );
 
 async fn healthz_names_the_database(app: TestApp) -> TestApp {
@@ -139,4 +140,138 @@ async fn assets_are_served_immutably_under_their_version(app: TestApp) -> TestAp
         StatusCode::NOT_FOUND
     );
     app
+}
+
+/// Every pooled connection held elsewhere: the request waits out the acquire
+/// timeout and is refused with 503 and Retry-After, in the service's words,
+/// not a 500. Once the connections come free, the same page works.
+async fn a_database_too_busy_to_answer_asks_people_to_try_again(app: TestApp) -> TestApp {
+    use beacon_db::TransactionTrait;
+    let b = app.signed_in("staff@northmere.example").await;
+    assert_eq!(b.get("/ideas").await.status, StatusCode::OK);
+    let mut held = Vec::new();
+    for _ in 0..app.db().pool_size() {
+        held.push(app.db().conn().begin().await.unwrap());
+    }
+    let (page, problem) = tokio::join!(
+        b.get("/ideas"),
+        b.request(
+            reqwest::Method::GET,
+            "/ideas",
+            None,
+            &[("accept", "application/json")],
+        )
+    );
+    assert_eq!(
+        page.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.body
+    );
+    assert_eq!(page.headers["retry-after"], "5");
+    assert!(
+        page.body.contains("Sorry, the service is busy"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Nothing you entered has been saved"));
+    assert_eq!(problem.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(problem.headers["retry-after"], "5");
+    assert_eq!(problem.headers["content-type"], "application/problem+json");
+    let json: serde_json::Value = serde_json::from_str(&problem.body).unwrap();
+    assert_eq!(json["status"], 503);
+    for tx in held {
+        tx.rollback().await.unwrap();
+    }
+    assert_eq!(b.get("/ideas").await.status, StatusCode::OK);
+    app
+}
+
+/// SQLite: a transaction that read before another writer committed cannot
+/// then write (its snapshot is stale). That is "busy, try again", which the
+/// pages answer with 503; a broken rule is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_sqlite_snapshot_that_writes_counts_as_busy() {
+    use beacon_db::{ConnectionTrait, TransactionTrait};
+    run(beacon_db::Backend::Sqlite, |app| async move {
+        let conn = app.db().conn();
+        let reader = conn.begin().await.unwrap();
+        // Reading a row starts the transaction's snapshot.
+        let read = reader
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT count(*) AS n FROM organisations",
+            ))
+            .await
+            .unwrap();
+        assert!(read.is_some());
+        // A write that changes something (SQLite skips one that does not).
+        conn.execute_unprepared("UPDATE organisations SET name = name || ' (renamed)'")
+            .await
+            .unwrap();
+        let err = reader
+            .execute_unprepared("UPDATE organisations SET name = name")
+            .await
+            .expect_err("a stale snapshot cannot write");
+        assert!(beacon_db::is_busy(&err), "{err:?}");
+        reader.rollback().await.unwrap();
+
+        let duplicate = conn
+            .execute_unprepared("INSERT INTO organisations SELECT * FROM organisations LIMIT 1")
+            .await
+            .expect_err("an organisation's id is unique");
+        assert!(!beacon_db::is_busy(&duplicate), "{duplicate:?}");
+        app
+    })
+    .await;
+}
+
+/// SQLite: the server refreshes the query planner's statistics when it
+/// starts, so that staff looked up by id within an organisation are found by
+/// primary key, not by reading every one of the organisation's staff (the
+/// plan SQLite chooses without statistics).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_keeps_sqlite_planning_lookups_by_primary_key() {
+    use beacon_db::ConnectionTrait;
+    run(beacon_db::Backend::Sqlite, |app| async move {
+        let conn = app.db().conn();
+        let stats = sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'",
+        );
+        let mut analysed = false;
+        for _ in 0..100 {
+            let row = conn.query_one_raw(stats.clone()).await.unwrap().unwrap();
+            if row.try_get::<i64>("", "n").unwrap() == 1 {
+                analysed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            analysed,
+            "no statistics ten seconds after the server started"
+        );
+        let org = org_id(&app, "northmere").await;
+        let plan = conn
+            .query_all_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Sqlite,
+                "EXPLAIN QUERY PLAN SELECT * FROM staff \
+                 WHERE organisation_id = ? AND id IN (?, ?)",
+                [
+                    org.uuid().into(),
+                    uuid::Uuid::new_v4().into(),
+                    uuid::Uuid::new_v4().into(),
+                ],
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get::<String>("", "detail").unwrap())
+            .collect::<Vec<_>>()
+            .join("; ");
+        assert!(plan.contains("(id=?)"), "{plan}");
+        app
+    })
+    .await;
 }

@@ -9,7 +9,7 @@ use beacon_core::{OrgId, Role};
 use beacon_db::audit::Actor;
 use beacon_db::ideas::NewIdea;
 use beacon_db::panel::{self, Visible};
-use beacon_db::{Backend, ConnectionTrait, TransactionTrait};
+use beacon_db::{Backend, ConnectionTrait};
 use beacon_web::routes::Access;
 use reqwest::StatusCode;
 use time::OffsetDateTime;
@@ -109,7 +109,7 @@ async fn idea_by(
 ) -> Uuid {
     let org = org_id(app, "northmere").await;
     let author = person_id(app, author).await;
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let id = beacon_db::ideas::create(
         &txn,
         OffsetDateTime::now_utc(),

@@ -7,7 +7,7 @@ use beacon_core::pipeline::{Facet, IdeaKind, Lever};
 use beacon_core::{OrgId, PersonId};
 use beacon_db::audit::{self, Actor, AuditFilter};
 use beacon_db::participation as db;
-use beacon_db::{Backend, ConnectionTrait, TransactionTrait};
+use beacon_db::{Backend, ConnectionTrait};
 use beacon_web::routes::Access;
 use reqwest::{Method, StatusCode};
 use time::{Duration, OffsetDateTime};
@@ -60,7 +60,7 @@ const RESIDENT: &str = "resident@northmere.example";
 async fn new_idea(app: &TestApp, slug: &str, author: &str, title: &str) -> Uuid {
     let org = org_id(app, slug).await;
     let person = person_id(app, author).await;
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let id = beacon_db::ideas::create(
         &txn,
         OffsetDateTime::now_utc(),

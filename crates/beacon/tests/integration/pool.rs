@@ -551,15 +551,7 @@ async fn the_proposal_invites_all_or_nothing(app: TestApp) -> TestApp {
         .filter_map(|o| o.value().attr("value").map(str::to_owned))
         .filter(|v| !v.is_empty())
         .collect();
-    let members: Vec<String> = page
-        .html()
-        .select(&scraper::Selector::parse("select[name=pair]").unwrap())
-        .filter_map(|s| {
-            s.value()
-                .attr("id")
-                .map(|id| id.trim_start_matches("pair-").to_owned())
-        })
-        .collect();
+    let members = proposal_stays(&page);
     assert!(selected.len() >= 2, "{}", page.body);
     // The same vacancy twice is refused and nothing is written.
     let before = audit_count(&app).await;
@@ -915,15 +907,7 @@ async fn matching_pages_follow_every_change(app: TestApp) -> TestApp {
 
     // HR's own form: Ann leaves the pool, and neither page offers her.
     let proposal = hr.get("/talent/matching").await;
-    let members: Vec<String> = proposal
-        .html()
-        .select(&scraper::Selector::parse("select[name=pair]").unwrap())
-        .filter_map(|s| {
-            s.value()
-                .attr("id")
-                .map(|id| id.trim_start_matches("pair-").to_owned())
-        })
-        .collect();
+    let members = proposal_stays(&proposal);
     let ann_stay = stay_of(&hr, &members, "Ann Testperson", &proposal.body);
     let r = hr
         .post(
@@ -942,4 +926,16 @@ async fn matching_pages_follow_every_change(app: TestApp) -> TestApp {
     assert_eq!(ranked_names(&page).len(), 2);
     assert!(!page.body.contains("Ann Testperson"));
     app
+}
+
+/// The pool stays the matching proposal offers a choice for, in its order.
+fn proposal_stays(page: &Reply) -> Vec<String> {
+    page.html()
+        .select(&scraper::Selector::parse("select[name=pair]").unwrap())
+        .filter_map(|s| {
+            s.value()
+                .attr("id")
+                .map(|id| id.trim_start_matches("pair-").to_owned())
+        })
+        .collect()
 }

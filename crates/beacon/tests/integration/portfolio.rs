@@ -30,6 +30,7 @@ both_databases!(
     the_csv_is_quoted_and_safe_from_formulas,
     charts_are_named_images_with_tables_beside_them,
     another_council_sees_only_its_own_portfolio,
+    figures_follow_a_move,
 );
 
 const LEAD: &str = "innovation-lead@northmere.example";
@@ -544,4 +545,54 @@ async fn another_council_sees_only_its_own_portfolio(app: TestApp) -> TestApp {
     assert!(!csv.body.contains("NM "));
     assert!(!csv.body.contains("Portfolio Test Area"));
     app
+}
+
+async fn figures_follow_a_move(app: TestApp) -> TestApp {
+    let challenge = seed(&app, "northmere", "Move test: ").await;
+    let org = org_id(&app, "northmere").await;
+    let conn = app.db().conn();
+    let filter = beacon_db::portfolio::Filter {
+        challenge: Some(challenge),
+        year: None,
+    };
+    let stage_count =
+        |counts: &beacon_db::portfolio::Counts, stage: &str| count_of(&counts.by_stage, stage);
+    let before = beacon_db::portfolio::counts(conn, org, filter)
+        .await
+        .unwrap();
+    assert_eq!(before.total, 3, "hidden and merged ideas are left out");
+    assert_eq!(stage_count(&before, "submitted"), 3);
+    beacon_db::ideas::move_stage(
+        conn,
+        app.state.clock.now(),
+        &Actor::system("test"),
+        org,
+        challenge,
+        "submitted",
+        "screened",
+        "",
+    )
+    .await
+    .unwrap();
+    let after = beacon_db::portfolio::counts(conn, org, filter)
+        .await
+        .unwrap();
+    assert_eq!(after.total, 3);
+    assert_eq!(stage_count(&after, "submitted"), 2);
+    assert_eq!(stage_count(&after, "screened"), 1);
+    assert_eq!(after.by_kind, before.by_kind, "a move changes no kind");
+    // The page counts the same ideas (the anchor idea is also the challenge).
+    let lead = app.signed_in(LEAD).await;
+    let page = lead.get(&format!("/portfolio?challenge={challenge}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("3 ideas match these filters"),
+        "{}",
+        page.body
+    );
+    app
+}
+
+fn count_of(rows: &[(String, u64)], key: &str) -> u64 {
+    rows.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
 }

@@ -9,7 +9,6 @@ use beacon_core::permission::Capability;
 use beacon_core::talent::import::{Disability, Equality, Ethnicity, Sex};
 use beacon_core::talent::{PoolStatus, PoolTier};
 use beacon_core::text::DisplayName;
-use beacon_db::TransactionTrait;
 use beacon_db::audit::Actor;
 use beacon_db::workforce::{self as db, NewStay};
 use beacon_web::routes::Access;
@@ -435,7 +434,7 @@ async fn fresh_council(app: &TestApp) -> (beacon_core::OrgId, Browser) {
     let hash = beacon_web::password::hash(DEMO_PASSWORD.to_owned())
         .await
         .unwrap();
-    let txn = app.db().conn().begin().await.unwrap();
+    let txn = app.db().begin_writing().await.unwrap();
     let org = beacon_db::organisations::create(
         &txn,
         &actor,
@@ -638,6 +637,29 @@ async fn analytics_count_what_is_there_and_suppress_small_numbers(app: TestApp) 
         r.texts("#headline-figures tbody tr")
             .iter()
             .any(|row| row == "Recruitment cost avoided £15,000")
+    );
+
+    // A corrected equality record, and nothing else, moves the figures at
+    // once: one of the men who left is now recorded as a woman (written
+    // straight to the table, as another tool might).
+    use beacon_db::entity::staff_equality;
+    use sea_orm::EntityTrait;
+    staff_equality::Entity::delete_by_id(ids[35])
+        .exec(app.db().conn())
+        .await
+        .unwrap();
+    let woman = Equality {
+        sex: Some(Sex::Female),
+        ..Equality::default()
+    };
+    db::insert_equality(app.db().conn(), org, &[(ids[35], woman)])
+        .await
+        .unwrap();
+    let r = hr.get("/talent/analytics").await;
+    let rows = r.texts("#equality-sex tbody tr");
+    assert!(
+        rows[0].starts_with("Female ") && rows[0].ends_with(" 27"),
+        "{rows:?}"
     );
     app
 }

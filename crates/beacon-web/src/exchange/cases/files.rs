@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::exchange::cases::check_attachment;
-use beacon_db::TransactionTrait;
 use beacon_db::entity::case_study;
 use beacon_db::exchange::cases::{self, AttachmentInfo};
 use beacon_govuk::components::{
@@ -175,7 +174,7 @@ pub async fn upload(
     };
     let data = file.data.clone();
     drop(parts);
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     cases::add_attachment(
         &txn,
         state.clock.now(),
@@ -209,7 +208,7 @@ pub async fn remove(
 ) -> Result<Response, AppError> {
     let case = own_case(&state, &tenant, &id).await?;
     let file = parse_id(&file)?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     cases::remove_attachment(
         &txn,
         state.clock.now(),

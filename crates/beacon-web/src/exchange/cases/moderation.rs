@@ -16,8 +16,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::exchange::ModerationStatus;
+use beacon_db::DbError;
 use beacon_db::exchange::cases::{self, ForModeration};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     Button, ChoiceItem, Label, Legend, NotificationBanner, Pagination, Radios, Textarea,
 };
@@ -221,7 +221,7 @@ pub async fn decide(
     let Some(approve) = approve.filter(|_| errors.is_empty()) else {
         return render(&visitor, row, form, errors);
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match cases::moderate(
         &txn,
         state.clock.now(),

@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::exchange::anonymise::{council_words, parse_anonymised};
 use beacon_core::exchange::cases::publish_problems;
 use beacon_core::exchange::{Level, ModerationStatus, Section};
+use beacon_db::DbError;
 use beacon_db::entity::{case_anonymised, case_study};
 use beacon_db::exchange::cases;
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     Button, ChoiceItem, ErrorLink, ErrorSummary, Input, Label, Legend, Radios, Textarea,
 };
@@ -252,7 +252,7 @@ pub async fn publish(
         .await;
     }
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let done = cases::publish(
         &txn,
         now,
@@ -312,7 +312,7 @@ pub async fn withdraw(
         .version
         .parse()
         .map_err(|_| AppError::BadRequest("version".into()))?;
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match cases::withdraw(
         &txn,
         state.clock.now(),
@@ -549,7 +549,7 @@ pub async fn request_anonymised(
             .await;
         }
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     cases::request_anonymised(
         &txn,
         state.clock.now(),

@@ -23,7 +23,7 @@ use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::pipeline::{EvidenceLevel, Facet, Outcome};
 use beacon_db::entity::case_study;
 use beacon_db::exchange::cases;
-use beacon_db::{DbError, TransactionTrait, delivery};
+use beacon_db::{DbError, delivery};
 use beacon_govuk::components::{
     Button, DateInput, Input, Label, Legend, Select, SelectItem, Textarea,
 };
@@ -554,7 +554,7 @@ pub async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let id = cases::create(&txn, now, &tenant.who.actor(), tenant.org, idea, &case).await?;
     txn.commit().await?;
     Ok(Redirect::to(&format!("{}?notice=case_created", case_path(id))).into_response())
@@ -618,7 +618,7 @@ pub async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match cases::edit(
         &txn,
         now,

@@ -345,6 +345,18 @@ impl SearchPage {
     }
 }
 
+/// Run a search on a blocking thread: it is CPU work of a few milliseconds
+/// over a large index, and on the runtime's few worker threads it would hold
+/// up every other request meanwhile.
+async fn off_the_runtime<T: Send + 'static>(
+    search: impl FnOnce() -> Result<T, beacon_search::SearchError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(search)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
 async fn find(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -352,10 +364,9 @@ async fn find(
 ) -> Result<Response, AppError> {
     let lang = visitor.lang;
     let asked = parse(lang, raw.as_deref());
-    let found = state
-        .search
-        .search(reader_org(&visitor), &asked.request)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let index = state.search.clone();
+    let (reader, request) = (reader_org(&visitor), asked.request.clone());
+    let found = off_the_runtime(move || index.search(reader, &request)).await?;
     let pages = found.total.div_ceil(PER_PAGE).clamp(1, MAX_PAGE);
     // A query no page of ours sends: one message, on the search box, where a
     // new search starts.
@@ -401,10 +412,9 @@ async fn similar(
 ) -> Result<Response, AppError> {
     let lang = visitor.lang;
     let id: Uuid = id.parse().map_err(|_| AppError::NotFound)?;
-    let Some((source, hits)) = state
-        .search
-        .similar(reader_org(&visitor), id, SIMILAR)
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    let index = state.search.clone();
+    let reader = reader_org(&visitor);
+    let Some((source, hits)) = off_the_runtime(move || index.similar(reader, id, SIMILAR)).await?
     else {
         return Err(AppError::NotFound);
     };

@@ -22,7 +22,7 @@ use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::{OrgId, Role};
 use beacon_db::entity::case_publication;
 use beacon_db::exchange::spread::{self as db, Adopted, AdoptionSeen};
-use beacon_db::{TransactionTrait, outbox};
+use beacon_db::outbox;
 use beacon_govuk::components::{Button, Label, Select, SelectItem};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -211,7 +211,7 @@ pub async fn adopt(
     let now = state.clock.now();
     let conn = state.db.conn();
     let source = db::source_council(conn, &publication).await?;
-    let txn = conn.begin().await?;
+    let txn = state.db.begin_writing().await?;
     let adopted = db::adopt(
         &txn,
         now,

@@ -9,7 +9,7 @@ use crate::i18n::{Lang, tf};
 use beacon_core::OrgId;
 use beacon_db::entity::{case_publication, exchange_digest};
 use beacon_db::exchange::spread as db;
-use beacon_db::{TransactionTrait, outbox, people};
+use beacon_db::{outbox, people};
 
 /// How many digests one pass handles; the loop comes back for the rest.
 const BATCH: u64 = 100;
@@ -41,7 +41,7 @@ pub async fn send_due_digests(state: &AppState) -> Result<usize, AppError> {
 
 async fn send_one(state: &AppState, d: &exchange_digest::Model) -> Result<(bool, bool), AppError> {
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     if !db::claim(&txn, now, d).await? {
         return Ok((false, false));
     }

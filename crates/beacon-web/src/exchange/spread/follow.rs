@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::OrgId;
 use beacon_core::exchange::follow::{Follow, FollowKind, Frequency, MAX_FOLLOWS};
 use beacon_core::pipeline::stages::ServiceArea;
-use beacon_db::TransactionTrait;
 use beacon_db::exchange::spread as db;
 use beacon_govuk::components::{
     Button, ChoiceItem, Input, Label, Legend, NotificationBanner, Radios, Select, SelectItem,
@@ -291,7 +290,7 @@ pub async fn add(
         .or_else(|| existing.as_ref().and_then(|d| d.frequency.parse().ok()))
         .unwrap_or(Frequency::Weekly);
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     let key = match &wanted {
         Some(f) => {
             db::follow(&txn, now, &who.actor(), who.person.id, org, f, frequency).await?;
@@ -315,7 +314,7 @@ pub async fn remove(
     let what = Follow::parse(&form.kind, &form.value)
         .map_err(|_| AppError::BadRequest("follow".into()))?;
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     let gone = db::unfollow(
         &txn,
         now,

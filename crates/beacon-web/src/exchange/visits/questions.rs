@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use beacon_core::exchange::visits::{MAX_TEXT, parse_text};
 use beacon_core::permission::Capability;
+use beacon_db::DbError;
 use beacon_db::exchange::visits::{self as db, CaseRef, Mail, Question};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{Button, Label, NotificationBanner, Textarea};
 use serde::Deserialize;
 
@@ -232,7 +232,7 @@ pub async fn ask(
         })
         .collect();
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     db::ask(
         &txn,
         now,
@@ -316,7 +316,7 @@ pub async fn answer(
         });
     }
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     match db::answer(
         &txn,
         now,

@@ -18,9 +18,9 @@ use beacon_core::exchange::visits::{
     parse_optional, parse_rating, parse_text, uk_time,
 };
 use beacon_core::permission::Capability;
+use beacon_db::DbError;
 use beacon_db::entity::visit_slot;
 use beacon_db::exchange::visits::{self as db, CaseRef, Mail, Visit};
-use beacon_db::{DbError, TransactionTrait};
 use beacon_govuk::components::{
     Button, ChoiceItem, DateInput, Input, Label, Legend, NotificationBanner, Radios, Textarea,
 };
@@ -197,7 +197,7 @@ pub async fn create(
     let subject = t(lang, "exchange.visits.email.request_subject").replace("{title}", &case.title);
     let leads = db::innovation_leads(conn, case.host).await?;
     let now = state.clock.now();
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     let visit_id = db::request(
         &txn,
         now,
@@ -865,7 +865,7 @@ pub async fn act(
         lang: visitor.lang,
         title: &s.title,
     };
-    let txn = conn.begin().await?;
+    let txn = beacon_db::begin_writing(conn).await?;
     let outcome: Result<&str, DbError> = async {
         match mv {
             Move::Accept => {
@@ -973,7 +973,7 @@ async fn set_closed_for(
     closed: bool,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::set_closed(
         &txn,
         now,
@@ -1017,7 +1017,7 @@ pub async fn set_closed(
         _ => return Err(AppError::BadRequest("closed".into())),
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     db::set_closed(
         &txn,
         now,
@@ -1235,7 +1235,7 @@ pub async fn feedback(
         }
     };
     let now = state.clock.now();
-    let txn = state.db.conn().begin().await?;
+    let txn = state.db.begin_writing().await?;
     match db::feedback(
         &txn,
         now,

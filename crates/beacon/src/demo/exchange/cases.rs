@@ -10,10 +10,10 @@ use beacon_core::exchange::Level;
 use beacon_core::exchange::anonymise::{AnonymisedText, council_words, parse_anonymised};
 use beacon_core::exchange::cases::check_attachment;
 use beacon_core::exchange::cases::{CaseInput, CaseMoney, ValidCase, parse_case};
+use beacon_db::Db;
 use beacon_db::audit::Actor;
 use beacon_db::exchange::cases;
 use beacon_db::people::Person;
-use beacon_db::{Db, TransactionTrait};
 use time::OffsetDateTime;
 
 /// A case as the demo writes it; `{place}` is the council's town.
@@ -305,7 +305,7 @@ pub async fn seed(
             id: Some(lead),
             label: "demo".to_owned(),
         };
-        let txn = db.conn().begin().await?;
+        let txn = db.begin_writing().await?;
         // Rotate the stories so each council has different cases at each level.
         let order: Vec<&Story> = (0..STORIES.len())
             .map(|i| &STORIES[(i + council.index) % STORIES.len()])

@@ -9,7 +9,7 @@ use beacon_core::exchange::follow::{Follow, Frequency};
 use beacon_core::pipeline::stages::ServiceArea;
 use beacon_db::audit::Actor;
 use beacon_db::exchange::spread::{self as db, Adopted};
-use beacon_db::{Db, TransactionTrait, ideas, people};
+use beacon_db::{Db, ideas, people};
 use time::{Duration, OffsetDateTime};
 
 /// How many cases each council adopts, at most.
@@ -63,7 +63,7 @@ pub async fn seed(
                 .parse::<ServiceArea>()
                 .unwrap_or(ServiceArea::CorporateServices);
             let at = now - Duration::days(30 + 7 * i as i64);
-            let txn = conn.begin().await?;
+            let txn = beacon_db::begin_writing(conn).await?;
             let idea = match db::adopt(
                 &txn,
                 at,
@@ -99,7 +99,7 @@ pub async fn seed(
         // partner (or the next council) and a tag, daily.
         let next = &councils[(i + 1) % councils.len()];
         let area = ServiceArea::ALL[i % ServiceArea::ALL.len()];
-        let txn = conn.begin().await?;
+        let txn = beacon_db::begin_writing(conn).await?;
         db::follow(
             &txn,
             now,

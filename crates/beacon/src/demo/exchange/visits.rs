@@ -8,7 +8,7 @@ use beacon_core::exchange::visits::{Request, Schedule};
 use beacon_core::exchange::{Level, Reader};
 use beacon_db::audit::Actor;
 use beacon_db::exchange::visits::{self as db, fixtures};
-use beacon_db::{Db, TransactionTrait, organisations, people};
+use beacon_db::{Db, organisations, people};
 use time::{Duration, OffsetDateTime};
 
 pub async fn seed(
@@ -20,7 +20,7 @@ pub async fn seed(
     let (Some(host), Some(guest)) = (councils.first(), councils.get(1)) else {
         return Ok(());
     };
-    let txn = db.conn().begin().await?;
+    let txn = db.begin_writing().await?;
     // A case Northmere shares by name; the demo's own if the cases seeded
     // none.
     let publication = match fixtures::first_public_case(&txn, host.org).await? {

@@ -1,0 +1,69 @@
+//! Reads of the talent pages at the scale of a large council.
+//!
+//! The talent change stamp (`m20261124_000050_talent_generations`) now also
+//! moves with the tables workforce analytics reads beyond matching's: the
+//! equality monitoring data and the steps of journeys. Servers keep the
+//! analytics' figures until the stamp moves, so every table behind them is
+//! watched, with the same triggers.
+//!
+//! The pool's list is shown by tier, then date entered: an index in that
+//! order gives a page without sorting every stay the council has had.
+use super::helpers::index;
+use super::m20261124_000050_talent_generations::{
+    EVENTS, postgres_trigger, sqlite_trigger, trigger_name,
+};
+use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// Tables analytics reads that matching does not, each with an
+/// `organisation_id` column.
+const WATCHED: [&str; 2] = ["staff_equality", "placement_steps"];
+
+/// The pool list's order within an organisation.
+const POOL_ORDER: [&str; 4] = ["organisation_id", "tier", "entered_on", "id"];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let db = m.get_connection();
+        let backend = db.get_database_backend();
+        for table in WATCHED {
+            for (suffix, event, row) in EVENTS {
+                let sql = match backend {
+                    DbBackend::Postgres => postgres_trigger(table, suffix, event, row),
+                    _ => sqlite_trigger(table, suffix, event, row),
+                };
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        m.create_index(index("pool_members", &POOL_ORDER, false))
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name(format!("ix_pool_members_{}", POOL_ORDER.join("_")))
+                .table("pool_members")
+                .to_owned(),
+        )
+        .await?;
+        let db = m.get_connection();
+        let backend = db.get_database_backend();
+        for table in WATCHED {
+            for (suffix, _, _) in EVENTS {
+                let name = trigger_name(table, suffix);
+                let sql = match backend {
+                    DbBackend::Postgres => format!("DROP TRIGGER IF EXISTS {name} ON {table}"),
+                    _ => format!("DROP TRIGGER IF EXISTS {name}"),
+                };
+                db.execute_unprepared(&sql).await?;
+            }
+        }
+        Ok(())
+    }
+}
