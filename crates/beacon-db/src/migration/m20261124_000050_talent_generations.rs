@@ -39,7 +39,7 @@ const WATCHED: [&str; 11] = [
 
 /// Trigger events: (name suffix, SQL event, the row or transition table
 /// that holds the organisation).
-pub(super) const EVENTS: [(&str, &str, &str); 3] = [
+const EVENTS: [(&str, &str, &str); 3] = [
     ("ins", "INSERT", "NEW"),
     ("upd", "UPDATE", "NEW"),
     ("del", "DELETE", "OLD"),
@@ -56,11 +56,11 @@ BEGIN
 END
 $$";
 
-pub(super) fn trigger_name(table: &str, suffix: &str) -> String {
+fn trigger_name(table: &str, suffix: &str) -> String {
     format!("tg_{table}_talent_{suffix}")
 }
 
-pub(super) fn sqlite_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
+fn sqlite_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
     format!(
         "CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN \
          INSERT INTO talent_generations (organisation_id, generation) \
@@ -71,13 +71,47 @@ pub(super) fn sqlite_trigger(table: &str, suffix: &str, event: &str, row: &str) 
     )
 }
 
-pub(super) fn postgres_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
+fn postgres_trigger(table: &str, suffix: &str, event: &str, row: &str) -> String {
     format!(
         "CREATE TRIGGER {name} AFTER {event} ON {table} \
          REFERENCING {row} TABLE AS talent_changed_rows \
          FOR EACH STATEMENT EXECUTE FUNCTION talent_generation_raise()",
         name = trigger_name(table, suffix),
     )
+}
+
+/// Raise the stamp on every insert, update and delete of `tables` (each
+/// with an `organisation_id` column).
+pub(super) async fn watch(m: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    let backend = db.get_database_backend();
+    for table in tables {
+        for (suffix, event, row) in EVENTS {
+            let sql = match backend {
+                DbBackend::Postgres => postgres_trigger(table, suffix, event, row),
+                _ => sqlite_trigger(table, suffix, event, row),
+            };
+            db.execute_unprepared(&sql).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Undo [`watch`].
+pub(super) async fn unwatch(m: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    let db = m.get_connection();
+    let backend = db.get_database_backend();
+    for table in tables {
+        for (suffix, _, _) in EVENTS {
+            let name = trigger_name(table, suffix);
+            let sql = match backend {
+                DbBackend::Postgres => format!("DROP TRIGGER IF EXISTS {name} ON {table}"),
+                _ => format!("DROP TRIGGER IF EXISTS {name}"),
+            };
+            db.execute_unprepared(&sql).await?;
+        }
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -98,31 +132,13 @@ impl MigrationTrait for Migration {
         if backend == DbBackend::Postgres {
             db.execute_unprepared(PG_FUNCTION).await?;
         }
-        for table in WATCHED {
-            for (suffix, event, row) in EVENTS {
-                let sql = match backend {
-                    DbBackend::Postgres => postgres_trigger(table, suffix, event, row),
-                    _ => sqlite_trigger(table, suffix, event, row),
-                };
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        watch(m, &WATCHED).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        unwatch(m, &WATCHED).await?;
         let db = m.get_connection();
         let backend = db.get_database_backend();
-        for table in WATCHED {
-            for (suffix, _, _) in EVENTS {
-                let name = trigger_name(table, suffix);
-                let sql = match backend {
-                    DbBackend::Postgres => format!("DROP TRIGGER IF EXISTS {name} ON {table}"),
-                    _ => format!("DROP TRIGGER IF EXISTS {name}"),
-                };
-                db.execute_unprepared(&sql).await?;
-            }
-        }
         if backend == DbBackend::Postgres {
             db.execute_unprepared("DROP FUNCTION IF EXISTS talent_generation_raise()")
                 .await?;

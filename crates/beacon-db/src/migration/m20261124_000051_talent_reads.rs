@@ -9,10 +9,7 @@
 //! The pool's list is shown by tier, then date entered: an index in that
 //! order gives a page without sorting every stay the council has had.
 use super::helpers::index;
-use super::m20261124_000050_talent_generations::{
-    EVENTS, postgres_trigger, sqlite_trigger, trigger_name,
-};
-use sea_orm::{ConnectionTrait, DbBackend};
+use super::m20261124_000050_talent_generations::{unwatch, watch};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -28,17 +25,7 @@ const POOL_ORDER: [&str; 4] = ["organisation_id", "tier", "entered_on", "id"];
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let db = m.get_connection();
-        let backend = db.get_database_backend();
-        for table in WATCHED {
-            for (suffix, event, row) in EVENTS {
-                let sql = match backend {
-                    DbBackend::Postgres => postgres_trigger(table, suffix, event, row),
-                    _ => sqlite_trigger(table, suffix, event, row),
-                };
-                db.execute_unprepared(&sql).await?;
-            }
-        }
+        watch(m, &WATCHED).await?;
         m.create_index(index("pool_members", &POOL_ORDER, false))
             .await?;
         Ok(())
@@ -52,18 +39,6 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        let db = m.get_connection();
-        let backend = db.get_database_backend();
-        for table in WATCHED {
-            for (suffix, _, _) in EVENTS {
-                let name = trigger_name(table, suffix);
-                let sql = match backend {
-                    DbBackend::Postgres => format!("DROP TRIGGER IF EXISTS {name} ON {table}"),
-                    _ => format!("DROP TRIGGER IF EXISTS {name}"),
-                };
-                db.execute_unprepared(&sql).await?;
-            }
-        }
-        Ok(())
+        unwatch(m, &WATCHED).await
     }
 }
