@@ -7,7 +7,7 @@ use beacon_core::ids::PartnershipId;
 use beacon_core::organisation::{OrgKind, OrgName, PartnershipName, Slug};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, sea_query::Query,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -211,15 +211,15 @@ pub async fn partnerships<C: ConnectionTrait>(db: &C) -> Result<Vec<Partnership>
 
 /// The organisations that share a partnership with `org` (not `org` itself).
 pub async fn partners_of<C: ConnectionTrait>(db: &C, org: OrgId) -> Result<Vec<OrgId>, DbError> {
-    let mine: Vec<_> = partnership_member::Entity::find()
-        .filter(partnership_member::Column::OrganisationId.eq(org.uuid()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.partnership_id)
-        .collect();
+    // One query: the exchange, the jobs market and matching all ask it on
+    // every page.
+    let mine = Query::select()
+        .column(partnership_member::Column::PartnershipId)
+        .from(partnership_member::Entity)
+        .and_where(partnership_member::Column::OrganisationId.eq(org.uuid()))
+        .to_owned();
     let mut partners: Vec<OrgId> = partnership_member::Entity::find()
-        .filter(partnership_member::Column::PartnershipId.is_in(mine))
+        .filter(partnership_member::Column::PartnershipId.in_subquery(mine))
         .filter(partnership_member::Column::OrganisationId.ne(org.uuid()))
         .all(db)
         .await?

@@ -10,7 +10,7 @@ use beacon_core::{OrgId, PersonId, Role};
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -249,28 +249,34 @@ pub async fn memberships_of<C: ConnectionTrait>(
     db: &C,
     id: PersonId,
 ) -> Result<Vec<(Organisation, Vec<Role>)>, DbError> {
+    // One read of memberships and their organisations: every signed-in
+    // request asks it.
+    let of_organisation: RelationDef = membership::Entity::belongs_to(organisation::Entity)
+        .from(membership::Column::OrganisationId)
+        .to(organisation::Column::Id)
+        .into();
     let rows = membership::Entity::find()
         .filter(membership::Column::PersonId.eq(id.uuid()))
+        .join(JoinType::InnerJoin, of_organisation)
+        .select_also(organisation::Entity)
+        .order_by_asc(organisation::Column::Name)
+        .order_by_asc(organisation::Column::Id)
         .all(db)
         .await?;
-    let mut by_org: BTreeMap<Uuid, Vec<Role>> = BTreeMap::new();
-    for m in rows {
-        if let Ok(role) = m.role.parse() {
-            by_org.entry(m.organisation_id).or_default().push(role);
+    let mut out: Vec<(Organisation, Vec<Role>)> = Vec::new();
+    for (m, o) in rows {
+        let (Some(o), Ok(role)) = (o, m.role.parse::<Role>()) else {
+            continue;
+        };
+        match out.last_mut() {
+            Some((org, roles)) if org.id.uuid() == o.id => roles.push(role),
+            _ => out.push((Organisation::try_from(o)?, vec![role])),
         }
     }
-    let orgs = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(by_org.keys().copied()))
-        .order_by_asc(organisation::Column::Name)
-        .all(db)
-        .await?;
-    orgs.into_iter()
-        .map(|o| {
-            let mut roles = by_org.remove(&o.id).unwrap_or_default();
-            roles.sort();
-            Organisation::try_from(o).map(|org| (org, roles))
-        })
-        .collect()
+    for (_, roles) in &mut out {
+        roles.sort();
+    }
+    Ok(out)
 }
 
 pub struct MemberPage {

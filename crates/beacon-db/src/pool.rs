@@ -7,11 +7,11 @@
 //! workforce.
 use crate::audit::{self, Actor, Change};
 use crate::entity::{
-    organisation, placement, pool_member, staff, staff_experience, staff_qualification,
-    staff_strength, strength, vacancy, vacancy_essential, vacancy_experience, vacancy_strength,
+    placement, pool_member, staff, staff_experience, staff_qualification, staff_strength, strength,
+    vacancy, vacancy_essential, vacancy_experience, vacancy_strength,
 };
 use crate::journey::{self, Invitation};
-use crate::{DbError, Timestamp, organisations};
+use crate::{DbError, Timestamp};
 use beacon_core::talent::matching::{Essential, StaffFacts, VacancyFacts, Wanted, lines, words};
 use beacon_core::talent::pool::Held;
 use beacon_core::talent::{Grade, PoolStatus, PoolTier, VacancyStatus};
@@ -540,60 +540,74 @@ pub struct SharedMember {
     pub facts: StaffFacts,
 }
 
-/// Active pool members of every partner of `org` who agreed to be shared,
-/// their strengths put into `org`'s framework (`names`, in position order)
-/// by name.
-pub async fn shared_members<C: ConnectionTrait>(
-    conn: &C,
-    org: OrgId,
-    names: &[String],
-) -> Result<Vec<SharedMember>, DbError> {
-    let by_name: HashMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.as_str(), i))
-        .collect();
-    let mut out = Vec::new();
-    for partner in organisations::partners_of(conn, org).await? {
-        let Some(home) = organisation::Entity::find_by_id(partner.uuid())
-            .one(conn)
-            .await?
-        else {
-            continue;
-        };
-        let stays = pool_member::Entity::find()
-            .filter(pool_member::Column::OrganisationId.eq(partner.uuid()))
-            .filter(pool_member::Column::Status.eq(PoolStatus::Active.key()))
-            .filter(pool_member::Column::Shared.eq(true))
-            .all(conn)
-            .await?;
-        if stays.is_empty() {
-            continue;
-        }
-        let members = with_staff(conn, partner, stays).await?;
-        let index: HashMap<Uuid, usize> = framework_of(conn, partner)
-            .await?
-            .into_iter()
-            .filter_map(|s| by_name.get(s.name.as_str()).map(|&i| (s.id, i)))
-            .collect();
-        let people: Vec<&staff::Model> = members.iter().map(|m| &m.staff).collect();
-        let facts = staff_facts(conn, partner, &people, &index).await?;
-        for (m, facts) in members.iter().zip(facts) {
-            out.push(SharedMember {
-                home: home.name.clone(),
-                name: m.staff.name.clone(),
-                facts,
-            });
-        }
-    }
-    Ok(out)
+/// One organisation's active pool members who agreed to be shared, with
+/// their strengths in that organisation's own framework: what a partner's
+/// matching reads of it, kept by the partner's server until the
+/// organisation's talent change stamp moves.
+#[derive(Debug, Clone)]
+pub struct SharedPool {
+    /// The organisation's strength names in position order.
+    pub names: Vec<String>,
+    /// Each member's name and facts, strengths indexed into `names`.
+    pub members: Vec<(String, StaffFacts)>,
 }
 
-async fn framework_of<C: ConnectionTrait>(
-    conn: &C,
-    org: OrgId,
-) -> Result<Vec<strength::Model>, DbError> {
-    framework(conn, org).await
+impl SharedPool {
+    /// The members as a partner sees them: strengths put into the partner's
+    /// framework (`names`, in position order) by name; a strength the
+    /// partner's framework lacks is left out.
+    pub fn seen_by(&self, home: &str, names: &[String]) -> Vec<SharedMember> {
+        let by_name: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        let theirs: Vec<Option<usize>> = self
+            .names
+            .iter()
+            .map(|name| by_name.get(name.as_str()).copied())
+            .collect();
+        self.members
+            .iter()
+            .map(|(name, facts)| {
+                let mut facts = facts.clone();
+                facts.strengths = facts
+                    .strengths
+                    .iter()
+                    .filter_map(|&(i, level)| theirs.get(i).copied().flatten().map(|j| (j, level)))
+                    .collect();
+                SharedMember {
+                    home: home.to_owned(),
+                    name: name.clone(),
+                    facts,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The organisation's active pool members who agreed to be shared with its
+/// partners.
+pub async fn shared_pool<C: ConnectionTrait>(conn: &C, org: OrgId) -> Result<SharedPool, DbError> {
+    let framework = framework(conn, org).await?;
+    let index = own_index(&framework);
+    let stays = pool_member::Entity::find()
+        .filter(pool_member::Column::OrganisationId.eq(org.uuid()))
+        .filter(pool_member::Column::Status.eq(PoolStatus::Active.key()))
+        .filter(pool_member::Column::Shared.eq(true))
+        .all(conn)
+        .await?;
+    let members = with_staff(conn, org, stays).await?;
+    let people: Vec<&staff::Model> = members.iter().map(|m| &m.staff).collect();
+    let facts = staff_facts(conn, org, &people, &index).await?;
+    Ok(SharedPool {
+        names: framework.into_iter().map(|s| s.name).collect(),
+        members: members
+            .iter()
+            .map(|m| m.staff.name.clone())
+            .zip(facts)
+            .collect(),
+    })
 }
 
 /// Staff already on their way into each vacancy (any step), by vacancy.
@@ -732,4 +746,38 @@ pub async fn load_many<C: ConnectionTrait>(
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_shared_member_is_seen_in_the_readers_framework_by_name() {
+        let pool = SharedPool {
+            names: names(&["Seeing the Big Picture", "Leadership", "Resilience"]),
+            members: vec![(
+                "Ada Clark".to_owned(),
+                StaffFacts {
+                    grade: 7,
+                    strengths: vec![(0, 4), (1, 2), (2, 5)],
+                    ..StaffFacts::default()
+                },
+            )],
+        };
+        // The reader orders the framework differently and lacks "Leadership".
+        let seen = pool.seen_by(
+            "Eastvale",
+            &names(&["Resilience", "Seeing the Big Picture"]),
+        );
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].home, "Eastvale");
+        assert_eq!(seen[0].name, "Ada Clark");
+        assert_eq!(seen[0].facts.grade, 7);
+        assert_eq!(seen[0].facts.strengths, vec![(1, 4), (0, 5)]);
+    }
 }

@@ -1,11 +1,13 @@
 //! Signed-in sessions, stored here so that signing out, disabling an account or
 //! changing a password ends them on the server (PROMISES.md 14).
-use crate::entity::session;
+use crate::entity::{person, session};
+use crate::people::Person;
 use crate::{DbError, Timestamp};
 use beacon_core::{OrgId, PersonId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, JoinType, QueryFilter,
+    QuerySelect, RelationDef,
 };
 
 #[derive(Clone, Debug)]
@@ -39,6 +41,18 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(())
 }
 
+impl From<session::Model> for SessionRecord {
+    fn from(m: session::Model) -> Self {
+        Self {
+            person: PersonId::from_uuid(m.person_id),
+            organisation: m.organisation_id.map(OrgId::from_uuid),
+            csrf_token: m.csrf_token,
+            created_at: m.created_at,
+            last_seen_at: m.last_seen_at,
+        }
+    }
+}
+
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     id_hash: &str,
@@ -46,13 +60,25 @@ pub async fn find<C: ConnectionTrait>(
     Ok(session::Entity::find_by_id(id_hash.to_owned())
         .one(db)
         .await?
-        .map(|m| SessionRecord {
-            person: PersonId::from_uuid(m.person_id),
-            organisation: m.organisation_id.map(OrgId::from_uuid),
-            csrf_token: m.csrf_token,
-            created_at: m.created_at,
-            last_seen_at: m.last_seen_at,
-        }))
+        .map(SessionRecord::from))
+}
+
+/// A session and its person in one read: every signed-in request starts
+/// here, so it is one query rather than two.
+pub async fn find_with_person<C: ConnectionTrait>(
+    db: &C,
+    id_hash: &str,
+) -> Result<Option<(SessionRecord, Person)>, DbError> {
+    let of_person: RelationDef = session::Entity::belongs_to(person::Entity)
+        .from(session::Column::PersonId)
+        .to(person::Column::Id)
+        .into();
+    Ok(session::Entity::find_by_id(id_hash.to_owned())
+        .join(JoinType::InnerJoin, of_person)
+        .select_also(person::Entity)
+        .one(db)
+        .await?
+        .and_then(|(s, p)| Some((SessionRecord::from(s), Person::from(p?)))))
 }
 
 pub async fn touch<C: ConnectionTrait>(

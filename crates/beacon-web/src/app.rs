@@ -27,6 +27,9 @@ pub struct AppState {
     /// Each organisation's pool as the matching pages see it, kept until
     /// its change stamp moves (`pool::snapshot`).
     pub(crate) talent: crate::pool::TalentCache,
+    /// Each organisation's shared pool as partners read it, kept per its
+    /// talent change stamp.
+    pub(crate) shared_pools: crate::pool::SharedPools,
     /// Workforce analytics' reads, kept per talent change stamp.
     pub(crate) analytics: crate::stamped::StampedCache<crate::workforce::analytics::Reads>,
     /// The people search's staff directory, kept per talent change stamp.
@@ -42,6 +45,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             search: beacon_search::Index::in_memory(),
             talent: crate::pool::TalentCache::default(),
+            shared_pools: crate::pool::SharedPools::default(),
             analytics: crate::stamped::StampedCache::default(),
             directories: crate::stamped::StampedCache::default(),
         }

@@ -99,7 +99,7 @@ pub fn expire_cookie(name: &str) -> HeaderValue {
 
 async fn load_signed_in(state: &AppState, token: &str) -> Result<Option<SignedIn>, AppError> {
     let hash = token_hash(token);
-    let Some(record) = sessions::find(state.db.conn(), &hash).await? else {
+    let Some((record, person)) = sessions::find_with_person(state.db.conn(), &hash).await? else {
         return Ok(None);
     };
     let now = state.clock.now();
@@ -111,9 +111,6 @@ async fn load_signed_in(state: &AppState, token: &str) -> Result<Option<SignedIn
         sessions::delete(state.db.conn(), &hash).await?;
         return Ok(None);
     }
-    let Some(person) = people::by_id(state.db.conn(), record.person).await? else {
-        return Ok(None);
-    };
     if person.disabled {
         sessions::delete(state.db.conn(), &hash).await?;
         return Ok(None);

@@ -164,7 +164,7 @@ async fn partner_rows(
     snap: &Snapshot,
     vf: &VacancyFacts,
 ) -> Result<Vec<PartnerRow>, AppError> {
-    let shared = pool::shared_members(state.db.conn(), tenant.org, &snap.names).await?;
+    let shared = snapshot::partners_shared(state, tenant.org, &snap.names, snap.today).await?;
     let mut scored: Vec<(beacon_db::pool::SharedMember, Explained)> = shared
         .into_iter()
         .map(|m| {

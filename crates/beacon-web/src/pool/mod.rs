@@ -12,7 +12,7 @@ mod matching;
 mod members;
 mod snapshot;
 
-pub(crate) use snapshot::TalentCache;
+pub(crate) use snapshot::{SharedPools, TalentCache};
 
 use crate::i18n::{Lang, tf};
 use crate::routes::{Access, Route, route};

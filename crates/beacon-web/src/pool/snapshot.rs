@@ -177,3 +177,35 @@ pub(crate) async fn current(state: &AppState, org: OrgId) -> Result<Arc<Snapshot
         .get_or_read(org, (stamp, today), || Snapshot::read(state, org, today))
         .await
 }
+
+/// Each organisation's shared pool as its partners read it, kept per that
+/// organisation's change stamp.
+pub type SharedPools = StampedCache<pool::SharedPool>;
+
+/// Every partner's shared pool members as `org` sees them: strengths put
+/// into `org`'s framework (`names`) by name. Each partner's pool is kept
+/// until that partner's own stamp moves; the home council's name is read
+/// each time, since the stamp does not watch it.
+pub(crate) async fn partners_shared(
+    state: &AppState,
+    org: OrgId,
+    names: &[String],
+    today: Date,
+) -> Result<Vec<pool::SharedMember>, AppError> {
+    let conn = state.db.conn();
+    let mut out = Vec::new();
+    for partner in beacon_db::organisations::partners_of(conn, org).await? {
+        let Some(home) = beacon_db::organisations::by_id(conn, partner).await? else {
+            continue;
+        };
+        let stamp = beacon_db::talent_generation::current(conn, partner).await?;
+        let shared = state
+            .shared_pools
+            .get_or_read(partner, (stamp, today), || async {
+                Ok::<_, AppError>(pool::shared_pool(conn, partner).await?)
+            })
+            .await?;
+        out.extend(shared.seen_by(&home.name, names));
+    }
+    Ok(out)
+}

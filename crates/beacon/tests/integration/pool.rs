@@ -732,6 +732,21 @@ async fn partners_see_only_members_who_agreed(app: TestApp) -> TestApp {
         .find(|p| p.contains("Bob Testperson"))
         .unwrap();
     assert!(!bob.contains("Role removed"));
+    // Once Northmere withdraws Bob's sharing, Aske sees him no more: what
+    // a partner's server keeps of the pool follows Northmere's own changes.
+    exec(
+        &app,
+        "UPDATE pool_members SET shared = (1 = 0) WHERE staff_id IN \
+         (SELECT id FROM staff WHERE name = 'Bob Testperson')"
+            .to_owned(),
+    )
+    .await;
+    let page = b.get(&format!("/vacancies/{aske}/candidates")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        !page.body.contains("Bob Testperson"),
+        "Bob no longer agrees to be shared"
+    );
     // Eastbrook is no partner: it sees nobody of Northmere's.
     let s = strengths(&app, "eastbrook", &["Testing Grit"]).await;
     let east = vacancy(
