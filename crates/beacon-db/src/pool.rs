@@ -19,7 +19,7 @@ use beacon_core::{OrgId, PersonId};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -434,7 +434,27 @@ pub async fn open_vacancies<C: ConnectionTrait>(
     conn: &C,
     org: OrgId,
 ) -> Result<Vec<vacancy::Model>, DbError> {
-    Ok(vacancy::Entity::find()
+    Ok(open_by_title(org).all(conn).await?)
+}
+
+/// The same vacancies' ids and titles only, for a list of links: a large
+/// council has a hundred or more open at once, and their whole rows carry
+/// their descriptions.
+pub async fn open_vacancy_titles<C: ConnectionTrait>(
+    conn: &C,
+    org: OrgId,
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(open_by_title(org)
+        .select_only()
+        .column(vacancy::Column::Id)
+        .column(vacancy::Column::Title)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
+fn open_by_title(org: OrgId) -> Select<vacancy::Entity> {
+    vacancy::Entity::find()
         .filter(vacancy::Column::OrganisationId.eq(org.uuid()))
         .filter(
             vacancy::Column::Status
@@ -442,8 +462,6 @@ pub async fn open_vacancies<C: ConnectionTrait>(
         )
         .order_by_asc(vacancy::Column::Title)
         .order_by_asc(vacancy::Column::Id)
-        .all(conn)
-        .await?)
 }
 
 /// One of the organisation's vacancies, or `None` for anyone else's.

@@ -18,7 +18,7 @@ use beacon_core::pipeline::stages::ServiceArea;
 use beacon_core::talent::pool::{check_member, effective_tier, is_open, may_change_status};
 use beacon_core::talent::{PoolStatus, PoolTier};
 use beacon_db::DbError;
-use beacon_db::entity::{staff, vacancy};
+use beacon_db::entity::staff;
 use beacon_db::pool::{self, Member, MemberChange, NewMember, PoolFilter};
 use beacon_govuk::components::{
     Checkboxes, ChoiceItem, DateInput, DateInputItem, ErrorMessage, Input, Label, Legend,
@@ -53,7 +53,8 @@ struct ListPage {
     errors: FormErrors,
     query: ListQuery,
     members: Vec<Member>,
-    vacancies: Vec<vacancy::Model>,
+    /// Open vacancies' ids and titles.
+    vacancies: Vec<(Uuid, String)>,
     total: u64,
     page: u64,
     pages: u64,
@@ -183,7 +184,7 @@ pub async fn list(
         .unwrap_or(1);
     let conn = state.db.conn();
     let (members, total) = pool::list(conn, tenant.org, &filter, page_no, PER_PAGE).await?;
-    let vacancies = pool::open_vacancies(conn, tenant.org).await?;
+    let vacancies = pool::open_vacancy_titles(conn, tenant.org).await?;
     let shell =
         Shell::new(&visitor, "/talent", lang.t("pool.list.title")).with_errors(!errors.is_empty());
     let status = if errors.is_empty() {

@@ -474,6 +474,18 @@ async fn bad_pool_input_changes_nothing(app: TestApp) -> TestApp {
 async fn candidates_are_ranked_and_explained_protected_first(app: TestApp) -> TestApp {
     let (v, [_, bob, ..]) = ranked_setup(&app).await;
     let hr = app.signed_in(HR).await;
+    // The pool's page links to every open vacancy's candidates by title.
+    let pool = hr.get("/talent").await;
+    assert_eq!(pool.status, StatusCode::OK, "{}", pool.body);
+    let link = format!("href=\"/vacancies/{v}/candidates\"");
+    assert!(pool.body.contains(&link), "{}", pool.body);
+    assert!(
+        pool.texts("a.govuk-link")
+            .iter()
+            .any(|t| t == "Candidates for Tenancy officer"),
+        "{}",
+        pool.body
+    );
     let page = hr.get(&format!("/vacancies/{v}/candidates")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let ranked = page.texts("#ranked > li h3");
@@ -526,6 +538,17 @@ async fn candidates_are_ranked_and_explained_protected_first(app: TestApp) -> Te
     // Welsh.
     let cy = hr.get(&format!("/vacancies/{v}/candidates?lang=cy")).await;
     assert!(cy.body.contains("Cyfweliad wedi"));
+    // A filled vacancy is no longer listed for the pool.
+    exec(
+        &app,
+        format!(
+            "UPDATE vacancies SET status = 'filled' WHERE id = {}",
+            sql_uuid(&app, v)
+        ),
+    )
+    .await;
+    let pool = hr.get("/talent").await;
+    assert!(!pool.body.contains(&link), "{}", pool.body);
     app
 }
 
