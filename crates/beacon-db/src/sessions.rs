@@ -53,16 +53,6 @@ impl From<session::Model> for SessionRecord {
     }
 }
 
-pub async fn find<C: ConnectionTrait>(
-    db: &C,
-    id_hash: &str,
-) -> Result<Option<SessionRecord>, DbError> {
-    Ok(session::Entity::find_by_id(id_hash.to_owned())
-        .one(db)
-        .await?
-        .map(SessionRecord::from))
-}
-
 /// A session and its person in one read: every signed-in request starts
 /// here, so it is one query rather than two.
 pub async fn find_with_person<C: ConnectionTrait>(
